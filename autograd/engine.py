@@ -1,0 +1,425 @@
+"""The scalar engine: `Value`, its derivative rules, and the backward pass.
+
+A Value holds one float. Every operation on Values returns a new Value that
+remembers its `inputs` and the local derivatives d(out)/d(input) at the point it
+was computed (`local_grads`). `backward()` then applies the chain rule once per
+edge, walking the graph from the output to the leaves.
+
+Each node holds plain data (floats and tuples of its inputs), never a closure
+that points back at itself, so a graph contains no reference cycles and is freed
+by reference counting the moment it is no longer used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeAlias
+
+Number: TypeAlias = "int | float"
+Operand: TypeAlias = "Value | int | float"
+
+_recording = True  # False inside `with no_grad():`
+
+
+def _log(x: Any) -> Any:
+    return x.log() if isinstance(x, Value) else math.log(x)
+
+
+def _sin(x: Any) -> Any:
+    return x.sin() if isinstance(x, Value) else math.sin(x)
+
+
+def _cos(x: Any) -> Any:
+    return x.cos() if isinstance(x, Value) else math.cos(x)
+
+
+# The chain rule's local factors, one line per op: given the op's inputs and its
+# output y, the derivative of y with respect to each input, in input order.
+# The rules use only arithmetic, comparisons and the helpers above, which work on
+# floats and on Values alike: the forward pass evaluates them on floats, and the
+# same rule evaluated on Values builds the gradient itself as a graph.
+# At a kink (relu and abs at 0) the derivative is taken as 0.
+DERIVATIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
+    "+": lambda a, b, y: (1.0, 1.0),
+    "-": lambda a, b, y: (1.0, -1.0),
+    "*": lambda a, b, y: (b, a),
+    "/": lambda a, b, y: (1.0 / b, -y / b),
+    "**": lambda a, b, y: (b * a ** (b - 1.0), y * _log(a) if a > 0 else 0.0),
+    "neg": lambda x, y: (-1.0,),
+    "abs": lambda x, y: (1.0 if x > 0 else -1.0 if x < 0 else 0.0,),
+    "exp": lambda x, y: (y,),
+    "log": lambda x, y: (1.0 / x,),
+    "sqrt": lambda x, y: (0.5 / y,),
+    "tanh": lambda x, y: (1.0 - y * y,),
+    "sigmoid": lambda x, y: (y * (1.0 - y),),
+    "relu": lambda x, y: (1.0 if x > 0 else 0.0,),
+    "sin": lambda x, y: (_cos(x),),
+    "cos": lambda x, y: (-_sin(x),),
+}
+
+
+class Value:
+    """A scalar that records how it was computed, so its gradient can flow back.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> y = x * x + 3 * x
+        >>> y.backward()
+        >>> y.data, x.grad
+        (10.0, 7.0)
+    """
+
+    __slots__ = (
+        "data", "grad", "label", "op", "inputs", "local_grads", "_walk", "_uses"
+    )
+
+    data: float
+    grad: float
+    label: str
+    op: str
+    inputs: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+    _walk: object  # the token of the last topological_order walk that reached it
+    _uses: int  # during that walk: how many nodes that use it are not yet listed
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _as_float(data)
+        self.grad = 0.0
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        self.label = label
+        self.op = ""
+        self.inputs = ()
+        self.local_grads = ()
+        self._walk = None
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # -- arithmetic -------------------------------------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        other = _operand(other, "+")
+        return _binary("+", self, other, self.data + other.data)
+
+    def __radd__(self, other: Operand) -> Value:
+        return _operand(other, "+") + self
+
+    def __sub__(self, other: Operand) -> Value:
+        other = _operand(other, "-")
+        return _binary("-", self, other, self.data - other.data)
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _operand(other, "-") - self
+
+    def __mul__(self, other: Operand) -> Value:
+        other = _operand(other, "*")
+        return _binary("*", self, other, self.data * other.data)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _operand(other, "*") * self
+
+    def __truediv__(self, other: Operand) -> Value:
+        other = _operand(other, "/")
+        if other.data == 0.0:
+            raise ZeroDivisionError(
+                f"division by zero in '/': the divisor{_at(other)} is 0.0"
+            )
+        return _binary("/", self, other, self.data / other.data)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return _operand(other, "/") / self
+
+    def __pow__(self, other: Operand) -> Value:
+        exponent_is_value = isinstance(other, Value)
+        other = _operand(other, "**")
+        a, b = self.data, other.data
+        if a == 0.0 and b < 0.0:
+            raise ZeroDivisionError(
+                f"'**': 0.0 cannot be raised to the negative power {b!r}{_at(self)}"
+            )
+        if a < 0.0 and not b.is_integer():
+            raise ValueError(
+                f"'**': a negative base to a fractional power is not a real number, "
+                f"got {a!r} ** {b!r}{_at(self)}"
+            )
+        if a < 0.0 and exponent_is_value and _recording:
+            raise ValueError(
+                f"'**': with a Value exponent the base must be > 0, because "
+                f"d(a**b)/db = a**b * ln(a); got base {a!r}{_at(self)}. "
+                f"Use a plain number as the exponent if it is a constant."
+            )
+        try:
+            y = a**b
+        except OverflowError:
+            raise OverflowError(
+                f"'**' overflows: {a!r} ** {b!r} is larger than a float can hold"
+                f"{_at(self)}"
+            ) from None
+        return _binary("**", self, other, y)
+
+    def __rpow__(self, other: Operand) -> Value:
+        return _operand(other, "**") ** self
+
+    def __neg__(self) -> Value:
+        return _unary("neg", self, -self.data)
+
+    def __abs__(self) -> Value:
+        return _unary("abs", self, abs(self.data))
+
+    # -- functions ----------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e ** self. Example: `Value(0.0).exp().data == 1.0`."""
+        try:
+            y = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp overflows for x = {self.data!r}{_at(self)}: exp(x) is too large "
+                f"for a float when x > 709.78; scale the input down"
+            ) from None
+        return _unary("exp", self, y)
+
+    def log(self) -> Value:
+        """The natural logarithm. Example: `Value(1.0).log().data == 0.0`."""
+        if self.data <= 0.0:
+            raise ValueError(
+                f"log is undefined for x <= 0, got {self.data!r}{_at(self)}"
+            )
+        return _unary("log", self, math.log(self.data))
+
+    def sqrt(self) -> Value:
+        """The square root. Example: `Value(9.0).sqrt().data == 3.0`."""
+        if self.data < 0.0:
+            raise ValueError(
+                f"sqrt is undefined for x < 0, got {self.data!r}{_at(self)}"
+            )
+        return _unary("sqrt", self, math.sqrt(self.data))
+
+    def tanh(self) -> Value:
+        """The hyperbolic tangent. Example: `Value(0.0).tanh().data == 0.0`."""
+        return _unary("tanh", self, math.tanh(self.data))
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e**-x). Example: `Value(0.0).sigmoid().data == 0.5`."""
+        x = self.data
+        if x >= 0.0:
+            y = 1.0 / (1.0 + math.exp(-x))
+        else:  # the same value, written so that exp cannot overflow
+            e = math.exp(x)
+            y = e / (1.0 + e)
+        return _unary("sigmoid", self, y)
+
+    def relu(self) -> Value:
+        """max(0, x). Example: `Value(-2.0).relu().data == 0.0`."""
+        x = self.data
+        return _unary("relu", self, x if x > 0.0 else 0.0)
+
+    def sin(self) -> Value:
+        """The sine (radians). Example: `Value(0.0).sin().data == 0.0`."""
+        return _unary("sin", self, math.sin(self.data))
+
+    def cos(self) -> Value:
+        """The cosine (radians). Example: `Value(0.0).cos().data == 1.0`."""
+        return _unary("cos", self, math.cos(self.data))
+
+    # -- comparisons (on .data; == and hash stay by identity) ---------------------
+
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _compared(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _compared(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _compared(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _compared(other, ">=")
+
+    # -- reverse mode ---------------------------------------------------------------
+
+    def backward(self, grad: Number = 1.0) -> None:
+        """Fill `.grad` of every node this Value depends on with d(self)/d(node).
+
+        Leaves accumulate across calls (call `zero_grad` or set `.grad = 0.0` to
+        start over); every intermediate node is recomputed from zero, so a second
+        call gives the leaves exactly twice the gradient.
+
+        Example:
+            >>> x = Value(3.0)
+            >>> y = x * x
+            >>> y.backward()
+            >>> x.grad
+            6.0
+        """
+        seed = _as_float(grad)
+        order = topological_order(self)
+        for node in order:
+            if node.inputs:
+                node.grad = 0.0
+        self.grad += seed
+        for node in reversed(order):
+            upstream = node.grad
+            if upstream:  # a zero upstream gradient adds exactly nothing
+                for child, local in zip(node.inputs, node.local_grads):
+                    child.grad += local * upstream
+
+
+_new_value = Value.__new__
+
+
+def _node(
+    op: str, inputs: tuple[Value, ...], data: float, local_grads: tuple[float, ...]
+) -> Value:
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = op
+    out.inputs = inputs
+    out.local_grads = local_grads
+    out._walk = None
+    return out
+
+
+def _leaf(data: float) -> Value:
+    return _node("", (), data, ())
+
+
+def _unary(op: str, x: Value, y: float) -> Value:
+    if not _recording:
+        return _leaf(y)
+    try:
+        local = DERIVATIVES[op](x.data, y)
+    except (ZeroDivisionError, OverflowError):
+        raise ValueError(
+            f"{op} has no finite derivative at x = {x.data!r}{_at(x)}; "
+            f"keep the input away from it, e.g. add a small epsilon"
+        ) from None
+    return _node(op, (x,), y, local)
+
+
+def _binary(op: str, a: Value, b: Value, y: float) -> Value:
+    if not _recording:
+        return _leaf(y)
+    try:
+        local = DERIVATIVES[op](a.data, b.data, y)
+    except (ZeroDivisionError, OverflowError):
+        raise ValueError(
+            f"'{op}' has no finite derivative at {a.data!r} {op} {b.data!r}{_at(a)}; "
+            f"keep the input away from it, e.g. add a small epsilon"
+        ) from None
+    # _node's body, written out: this is the hottest path of every forward pass
+    out = _new_value(Value)
+    out.data = y
+    out.grad = 0.0
+    out.label = ""
+    out.op = op
+    out.inputs = (a, b)
+    out.local_grads = local
+    out._walk = None
+    return out
+
+
+def _at(v: Value) -> str:
+    return f" at node '{v.label}'" if v.label else ""
+
+
+def _as_float(x: object) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(
+            f"a Value holds an int or a float, got {type(x).__name__} {x!r}"
+            + ("; convert it first, e.g. Value(float(s))" if isinstance(x, str) else "")
+        )
+    f = float(x)
+    if not math.isfinite(f):
+        raise ValueError(f"a Value must be finite, got {f!r}")
+    return f
+
+
+def _operand(x: object, op: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(
+            f"unsupported operand for '{op}': a Value combines with a Value, "
+            f"an int or a float, not {type(x).__name__} {x!r}"
+        )
+    return Value(x)
+
+
+def _compared(x: object, op: str) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(
+            f"'{op}' compares a Value with a Value, an int or a float, "
+            f"not {type(x).__name__} {x!r}"
+        )
+    return float(x)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node `root` depends on, each listed after all of its inputs.
+
+    Iterative, so any depth works: first count how many times each node is
+    used as an input, then release a node once every node that uses it has
+    been listed. Reversed, this is the order backward visits nodes. The counts
+    live on the nodes (a dict would do, but this walk is half of backward's
+    time and slot access is faster than hashing), tagged with a token unique
+    to this walk so that counts left by an interrupted walk never matter.
+
+    Example:
+        >>> x = Value(1.0); y = x * 2; z = y + x
+        >>> [n.op for n in topological_order(z)]
+        ['', '', '*', '+']
+    """
+    walk = object()
+    root._walk = walk
+    root._uses = 0
+    stack = [root]
+    while stack:
+        for child in stack.pop().inputs:
+            if child._walk is walk:
+                child._uses += 1
+            else:
+                child._walk = walk
+                child._uses = 1
+                stack.append(child)
+    order = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child in node.inputs:
+            child._uses -= 1
+            if not child._uses:
+                ready.append(child)
+    order.reverse()
+    return order
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Compute without recording a graph: results are leaves, nothing to backprop.
+
+    Example:
+        >>> with no_grad():
+        ...     y = Value(2.0) * 3
+        >>> y.inputs
+        ()
+    """
+    global _recording
+    previous = _recording
+    _recording = False
+    try:
+        yield
+    finally:
+        _recording = previous

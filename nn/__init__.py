@@ -1,0 +1,1 @@
+"""gradstep's neural networks, built on the autograd engine."""
