@@ -71,9 +71,7 @@ class Value:
         (10.0, 7.0)
     """
 
-    __slots__ = (
-        "data", "grad", "label", "op", "inputs", "local_grads", "_walk", "_uses"
-    )
+    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads", "_walk", "_uses")
 
     data: float
     grad: float
@@ -105,7 +103,8 @@ class Value:
     # -- arithmetic -------------------------------------------------------------
 
     def __add__(self, other: Operand) -> Value:
-        other = _operand(other, "+")
+        if not isinstance(other, Value):  # skip a call on the hot path
+            other = _operand(other, "+")
         return _binary("+", self, other, self.data + other.data)
 
     def __radd__(self, other: Operand) -> Value:
@@ -119,7 +118,8 @@ class Value:
         return _operand(other, "-") - self
 
     def __mul__(self, other: Operand) -> Value:
-        other = _operand(other, "*")
+        if not isinstance(other, Value):  # skip a call on the hot path
+            other = _operand(other, "*")
         return _binary("*", self, other, self.data * other.data)
 
     def __rmul__(self, other: Operand) -> Value:
@@ -128,9 +128,7 @@ class Value:
     def __truediv__(self, other: Operand) -> Value:
         other = _operand(other, "/")
         if other.data == 0.0:
-            raise ZeroDivisionError(
-                f"division by zero in '/': the divisor{_at(other)} is 0.0"
-            )
+            raise ZeroDivisionError(f"division by zero in '/': the divisor{_at(other)} is 0.0")
         return _binary("/", self, other, self.data / other.data)
 
     def __rtruediv__(self, other: Operand) -> Value:
@@ -159,8 +157,7 @@ class Value:
             y = a**b
         except OverflowError:
             raise OverflowError(
-                f"'**' overflows: {a!r} ** {b!r} is larger than a float can hold"
-                f"{_at(self)}"
+                f"'**' overflows: {a!r} ** {b!r} is larger than a float can hold{_at(self)}"
             ) from None
         return _binary("**", self, other, y)
 
@@ -189,17 +186,13 @@ class Value:
     def log(self) -> Value:
         """The natural logarithm. Example: `Value(1.0).log().data == 0.0`."""
         if self.data <= 0.0:
-            raise ValueError(
-                f"log is undefined for x <= 0, got {self.data!r}{_at(self)}"
-            )
+            raise ValueError(f"log is undefined for x <= 0, got {self.data!r}{_at(self)}")
         return _unary("log", self, math.log(self.data))
 
     def sqrt(self) -> Value:
         """The square root. Example: `Value(9.0).sqrt().data == 3.0`."""
         if self.data < 0.0:
-            raise ValueError(
-                f"sqrt is undefined for x < 0, got {self.data!r}{_at(self)}"
-            )
+            raise ValueError(f"sqrt is undefined for x < 0, got {self.data!r}{_at(self)}")
         return _unary("sqrt", self, math.sqrt(self.data))
 
     def tanh(self) -> Value:
@@ -275,9 +268,7 @@ class Value:
 _new_value = Value.__new__
 
 
-def _node(
-    op: str, inputs: tuple[Value, ...], data: float, local_grads: tuple[float, ...]
-) -> Value:
+def _node(op: str, inputs: tuple[Value, ...], data: float, local_grads: tuple[float, ...]) -> Value:
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
@@ -360,8 +351,7 @@ def _compared(x: object, op: str) -> float:
         return x.data
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise TypeError(
-            f"'{op}' compares a Value with a Value, an int or a float, "
-            f"not {type(x).__name__} {x!r}"
+            f"'{op}' compares a Value with a Value, an int or a float, not {type(x).__name__} {x!r}"
         )
     return float(x)
 

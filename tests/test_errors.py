@@ -99,9 +99,7 @@ def test_power_overflow_says_so():
         Value(10.0) ** 400
 
 
-@pytest.mark.parametrize(
-    "expr", [lambda v: v.sqrt(), lambda v: v**0.5], ids=["sqrt", "pow"]
-)
+@pytest.mark.parametrize("expr", [lambda v: v.sqrt(), lambda v: v**0.5], ids=["sqrt", "pow"])
 def test_an_infinite_derivative_is_refused_rather_than_turned_into_nan(expr):
     with pytest.raises(ValueError, match="no finite derivative"):
         expr(Value(0.0))

@@ -1,0 +1,204 @@
+"""Side-by-side speed and memory of gradstep and micrograd, in one process.
+
+    python benchmarks/bench.py           # full run: medians of 9 steps
+    python benchmarks/bench.py --quick   # a fast pass that only proves it still runs
+
+The workload is micrograd's own demo step: a 2-16-16-1 ReLU MLP on 100 points,
+hinge loss plus 1e-4 L2, one SGD update, with the graph built in micrograd's
+exact op order (`sum(w*x for ...)` per neuron) on both engines. Needs the
+`bench` extra (micrograd==0.1.0); without it only gradstep's figures print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from autograd import Value, topological_order
+
+SIZES = [2, 16, 16, 1]
+
+
+def make_data(n: int = 100, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    rng = random.Random(seed)
+    X, y = [], []
+    for _ in range(n):
+        a, b = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        X.append([a, b])
+        y.append(1 if a * a + b * b < 0.5 else -1)
+    return X, y
+
+
+def make_params(value_type: Any, seed: int = 1) -> list[list[tuple[list[Any], Any]]]:
+    """[layer][neuron] -> (weights, bias), the same numbers for either engine."""
+    rng = random.Random(seed)
+    return [
+        [
+            ([value_type(rng.uniform(-1, 1)) for _ in range(nin)], value_type(0.0))
+            for _ in range(nout)
+        ]
+        for nin, nout in itertools.pairwise(SIZES)
+    ]
+
+
+def demo_loss(params: list[list[tuple[list[Any], Any]]], X: list[list[float]], y: list[int]) -> Any:
+    """micrograd's demo loss, op for op: hinge loss + 1e-4 * sum(p*p)."""
+    losses = []
+    for xrow, yi in zip(X, y):
+        act: list[Any] = list(xrow)
+        for li, layer in enumerate(params):
+            last = li == len(params) - 1
+            out = []
+            for w, b in layer:
+                s = sum((wi * xi for wi, xi in zip(w, act)), b)
+                out.append(s if last else s.relu())
+            act = out
+        losses.append((1 + -yi * act[0]).relu())
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for layer in params for w, b in layer for p in [*w, b])
+    return data_loss + reg_loss
+
+
+def train_step(
+    params: list[list[tuple[list[Any], Any]]], X: list[list[float]], y: list[int]
+) -> float:
+    flat = [p for layer in params for w, b in layer for p in [*w, b]]
+    loss = demo_loss(params, X, y)
+    for p in flat:
+        p.grad = 0.0
+    loss.backward()
+    for p in flat:
+        p.data -= 0.05 * p.grad
+    return float(loss.data)
+
+
+def paused_gc(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run fn with Python's cycle collector off. gradstep graphs hold no reference
+    cycles, so reference counting frees them and the collector has nothing to find;
+    micrograd's closures make every graph a cycle, so it cannot do this safely."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return fn(*args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def median_time(fn: Callable[[], Any], repeats: int) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bytes_per_node(value_type: Any, count_nodes: Callable[[Any], int]) -> float:
+    X, y = make_data()
+    params = make_params(value_type)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    loss = demo_loss(params, X, y)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (after - before) / count_nodes(loss)
+
+
+def micrograd_node_count(root: Any) -> int:
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for child in stack.pop()._prev:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+def chain(n: int) -> float:
+    x = Value(1.0)
+    y = x
+    for _ in range(n):
+        y = y * 1.0000001
+    y.backward()
+    return x.grad
+
+
+def row(name: str, seconds: float, extra: str = "") -> None:
+    print(f"  {name:<46} {seconds * 1000:>9.1f} ms  {extra}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="few repeats, small chain: proves it runs"
+    )
+    args = parser.parse_args()
+    repeats = 2 if args.quick else 9
+    chain_length = 10_000 if args.quick else 1_000_000
+
+    try:
+        import micrograd.engine as mg
+    except ImportError:
+        mg = None
+        print("micrograd is not installed (pip install -e '.[bench]'): gradstep only\n")
+
+    X, y = make_data()
+    print(f"Python {sys.version.split()[0]}; medians of {repeats} runs\n")
+
+    print("micrograd's demo step (2-16-16-1 ReLU MLP, 100 points, hinge + L2, SGD):")
+    results: dict[str, float] = {}
+    losses: dict[str, float] = {}
+    engines: list[tuple[str, Any]] = [("gradstep", Value)]
+    if mg is not None:
+        engines.append(("micrograd 0.1.0", mg.Value))
+    for name, value_type in engines:
+        losses[name] = train_step(make_params(value_type), X, y)
+        params = make_params(value_type)
+        results[name] = median_time(partial(train_step, params, X, y), repeats)
+        row(name, results[name], "(default garbage collector)")
+    params = make_params(Value)
+    paused = median_time(partial(paused_gc, train_step, params, X, y), repeats)
+    row("gradstep, cyclic GC paused during the step", paused, "(as nn.fit runs)")
+    if mg is not None:
+        assert abs(losses["gradstep"] - losses["micrograd 0.1.0"]) < 1e-12, losses
+        print(f"  same loss on both engines: {losses['gradstep']:.12f}")
+        base = results["micrograd 0.1.0"]
+        print(
+            f"  ratio micrograd / gradstep: {base / results['gradstep']:.1f}x with the default GC, "
+            f"{base / paused:.1f}x with it paused (target >= 10x)"
+        )
+
+    print("\nmemory per graph node (tracemalloc, the demo loss graph):")
+    nodes = len(topological_order(demo_loss(make_params(Value), X, y)))
+    print(
+        f"  {'gradstep':<46} {bytes_per_node(Value, lambda r: len(topological_order(r))):>9.0f} B"
+        f"   ({nodes} nodes; target <= 250 B)"
+    )
+    if mg is not None:
+        print(f"  {'micrograd 0.1.0':<46} {bytes_per_node(mg.Value, micrograd_node_count):>9.0f} B")
+
+    print(f"\na chain of {chain_length:,} multiplications, forward + backward:")
+    row("gradstep", median_time(lambda: chain(chain_length), max(1, repeats // 3)))
+    if mg is not None:
+        print("  micrograd 0.1.0: RecursionError (its topological sort is recursive)")
+
+
+if __name__ == "__main__":
+    main()
