@@ -10,6 +10,18 @@ Example:
 """
 
 from autograd.check import gradcheck
+from autograd.draw import BackwardStep, backward_player, backward_steps, draw_graph, save
 from autograd.engine import DERIVATIVES, Value, no_grad, topological_order
 
-__all__ = ["DERIVATIVES", "Value", "gradcheck", "no_grad", "topological_order"]
+__all__ = [
+    "DERIVATIVES",
+    "BackwardStep",
+    "Value",
+    "backward_player",
+    "backward_steps",
+    "draw_graph",
+    "gradcheck",
+    "no_grad",
+    "save",
+    "topological_order",
+]

@@ -12,6 +12,7 @@ Example:
 
 from nn import datasets
 from nn.data import batches
+from nn.draw import draw_network
 from nn.losses import (
     accuracy,
     binary_cross_entropy,
@@ -39,6 +40,7 @@ __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
     "datasets",
+    "draw_network",
     "fit",
     "hinge_loss",
     "load",

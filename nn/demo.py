@@ -228,7 +228,7 @@ def draw_example_graph(
     model: nn.MLP, x: list[float], target: Any, loss: Callable[..., Value], path: str
 ) -> None:
     try:
-        from autograd.draw import draw_graph, save  # type: ignore[import-not-found]
+        from autograd.draw import draw_graph, save
     except ImportError:
         print("drawing needs gradstep's drawing module", file=sys.stderr)
         return

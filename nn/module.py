@@ -195,7 +195,9 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Input]:
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}")
     if len(x) != nin:
         raise ValueError(f"{who} takes {nin} inputs, got {len(x)}")
-    return list(x)
+    # Numbers become one labelled leaf each, shared by every neuron that reads them
+    # (rather than a fresh constant per multiplication): smaller, legible graphs.
+    return [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(x)]
 
 
 def _size(n: Any, what: str) -> int:

@@ -66,3 +66,12 @@ def test_demo_runs_with_other_datasets_and_losses(flags, tmp_path, capsys):
 def test_demo_rejects_bad_hidden_sizes(capsys):
     assert main(["--hidden", "a,b", "--no-progress", "--save", ""]) == 2
     assert "--hidden" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="needs Graphviz's dot")
+def test_demo_draws_one_examples_gradient_graph(tmp_path, capsys):
+    path = tmp_path / "graph.svg"
+    assert main(["--epochs", "1", "--no-progress", "--save", "", "--graph", str(path)]) == 0
+    assert "drew the gradient graph" in capsys.readouterr().out
+    svg = path.read_text()
+    assert "<svg" in svg and "L1.N1.w0" in svg
