@@ -11,7 +11,7 @@ Example:
 
 from autograd.check import gradcheck
 from autograd.draw import BackwardStep, backward_player, backward_steps, draw_graph, save
-from autograd.engine import DERIVATIVES, Value, no_grad, topological_order
+from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total
 
 __all__ = [
     "DERIVATIVES",
@@ -19,9 +19,11 @@ __all__ = [
     "Value",
     "backward_player",
     "backward_steps",
+    "dot",
     "draw_graph",
     "gradcheck",
     "no_grad",
     "save",
     "topological_order",
+    "total",
 ]

@@ -13,7 +13,8 @@ by reference counting the moment it is no longer used.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+import operator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeAlias
 
@@ -57,7 +58,20 @@ DERIVATIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
     "relu": lambda x, y: (1.0 if x > 0 else 0.0,),
     "sin": lambda x, y: (_cos(x),),
     "cos": lambda x, y: (-_sin(x),),
+    # n-ary: total(x1..xn) = x1 + ... + xn;  dot(w1..wn, x1..xn, b) = w1*x1 + ... + wn*xn + b
+    "total": lambda *xs_y: (1.0,) * (len(xs_y) - 1),
+    "dot": lambda *wxb_y: _dot_local_grads(*_split_dot(wxb_y[:-1])),
 }
+
+
+def _dot_local_grads(w: Sequence[Any], x: Sequence[Any]) -> tuple[Any, ...]:
+    """For inputs (w1..wn, x1..xn, b): d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
+    return (*x, *w, 1.0)
+
+
+def _split_dot(wxb: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    n = (len(wxb) - 1) // 2
+    return wxb[:n], wxb[n : 2 * n]
 
 
 class Value:
@@ -253,10 +267,9 @@ class Value:
             6.0
         """
         seed = _as_float(grad)
-        order = topological_order(self)
+        order = _computed_nodes(self)
         for node in order:
-            if node.inputs:
-                node.grad = 0.0
+            node.grad = 0.0
         self.grad += seed
         for node in reversed(order):
             upstream = node.grad
@@ -278,6 +291,57 @@ def _node(op: str, inputs: tuple[Value, ...], data: float, local_grads: tuple[fl
     out.local_grads = local_grads
     out._walk = None
     return out
+
+
+def total(values: Sequence[Operand]) -> Value:
+    """The sum of many Values as one node (one op, one backward loop), not a chain of `+`.
+
+    Example:
+        >>> xs = [Value(1.0), Value(2.0), Value(3.0)]
+        >>> s = total(xs)
+        >>> s.backward()
+        >>> s.data, [x.grad for x in xs], len(s.inputs)
+        (6.0, [1.0, 1.0, 1.0], 3)
+    """
+    inputs = tuple(v if isinstance(v, Value) else _operand(v, "total") for v in values)
+    if not inputs:
+        raise ValueError("total needs at least one value to add")
+    y = math.fsum(v.data for v in inputs)
+    if not _recording:
+        return _leaf(y)
+    return _node("total", inputs, y, DERIVATIVES["total"](*(v.data for v in inputs), y))
+
+
+def dot(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand = 0.0) -> Value:
+    """w1*x1 + ... + wn*xn + b as one node: what a neuron computes before its activation.
+
+    The graph gets one node with 2n + 1 inputs instead of 2n nodes, and backward
+    runs one loop over them; the gradients are those of the written-out sum.
+
+    Example:
+        >>> w = [Value(2.0), Value(-1.0)]; x = [Value(3.0), Value(4.0)]; b = Value(0.5)
+        >>> z = dot(w, x, b)
+        >>> z.backward()
+        >>> z.data, [wi.grad for wi in w], [xi.grad for xi in x], b.grad
+        (2.5, [3.0, 4.0], [2.0, -1.0], 1.0)
+    """
+    ws = [v if isinstance(v, Value) else _operand(v, "dot") for v in weights]
+    xs = [v if isinstance(v, Value) else _operand(v, "dot") for v in inputs]
+    if len(ws) != len(xs):
+        raise ValueError(f"dot needs as many weights as inputs, got {len(ws)} and {len(xs)}")
+    if not ws:
+        raise ValueError("dot needs at least one weight and input")
+    return _dot(ws, xs, bias if isinstance(bias, Value) else _operand(bias, "dot"))
+
+
+def _dot(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:
+    """`dot` for arguments already known to be Values of matching lengths (nn's neurons)."""
+    w_data = [w.data for w in ws]
+    x_data = [x.data for x in xs]
+    y = sum(map(operator.mul, w_data, x_data), b.data)
+    if not _recording:
+        return _leaf(y)
+    return _node("dot", (*ws, *xs, b), y, _dot_local_grads(w_data, x_data))
 
 
 def _leaf(data: float) -> Value:
@@ -359,39 +423,57 @@ def _compared(x: object, op: str) -> float:
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each listed after all of its inputs.
 
-    Iterative, so any depth works: first count how many times each node is
-    used as an input, then release a node once every node that uses it has
-    been listed. Reversed, this is the order backward visits nodes. The counts
-    live on the nodes (a dict would do, but this walk is half of backward's
-    time and slot access is faster than hashing), tagged with a token unique
-    to this walk so that counts left by an interrupted walk never matter.
-
     Example:
         >>> x = Value(1.0); y = x * 2; z = y + x
         >>> [n.op for n in topological_order(z)]
         ['', '', '*', '+']
     """
+    leaves: list[Value] = []
+    order = _computed_nodes(root, leaves)
+    return leaves + order  # leaves depend on nothing, so they may all come first
+
+
+def _computed_nodes(root: Value, leaves: list[Value] | None = None) -> list[Value]:
+    """The computed (non-leaf) nodes below `root`, each after all of its inputs.
+
+    Iterative, so any depth works: first count how many times each node is used
+    as an input, then release a node once every node that uses it has been
+    listed. Leaves need no count (nothing waits for them): they are only
+    collected, into `leaves`, if it is given. The counts live on the nodes (a
+    dict would do, but this walk is half of backward's time and slot access is
+    faster than hashing), tagged with a token unique to this walk so that counts
+    left by an interrupted walk never matter.
+    """
     walk = object()
     root._walk = walk
     root._uses = 0
+    if not root.inputs:
+        if leaves is not None:
+            leaves.append(root)
+        return []
     stack = [root]
     while stack:
         for child in stack.pop().inputs:
-            if child._walk is walk:
-                child._uses += 1
-            else:
+            if child.inputs:
+                if child._walk is walk:
+                    child._uses += 1
+                else:
+                    child._walk = walk
+                    child._uses = 1
+                    stack.append(child)
+            elif leaves is not None and child._walk is not walk:
                 child._walk = walk
-                child._uses = 1
-                stack.append(child)
+                leaves.append(child)
     order = []
     ready = [root]
     while ready:
         node = ready.pop()
         order.append(node)
         for child in node.inputs:
-            child._uses -= 1
-            if not child._uses:
-                ready.append(child)
+            if child.inputs:
+                child._uses -= 1
+                if not child._uses:
+                    ready.append(child)
     order.reverse()
     return order
 

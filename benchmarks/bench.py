@@ -4,9 +4,16 @@
     python benchmarks/bench.py --quick   # a fast pass that only proves it still runs
 
 The workload is micrograd's own demo step: a 2-16-16-1 ReLU MLP on 100 points,
-hinge loss plus 1e-4 L2, one SGD update, with the graph built in micrograd's
-exact op order (`sum(w*x for ...)` per neuron) on both engines. Needs the
-`bench` extra (micrograd==0.1.0); without it only gradstep's figures print.
+hinge loss plus 1e-4 L2, one SGD update. It is measured three ways:
+
+1. the engine: the graph built in micrograd's exact op order (`sum(w*x for ...)`
+   per neuron) on gradstep's Value and on micrograd's Value;
+2. the library: `nn.MLP` (one fused `dot` node per neuron) against micrograd's
+   `nn.MLP`, and against the same step written out by hand on plain floats
+   (benchmarks/handwritten.py), checking that all three compute the same loss;
+3. a 1,000,000-node chain's forward and backward, and bytes per graph node.
+
+Needs the `bench` extra (micrograd==0.1.0); without it only gradstep's figures print.
 """
 
 from __future__ import annotations
@@ -26,7 +33,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd import Value, topological_order
+import nn
+from autograd import Value, dot, draw_graph, topological_order
+from benchmarks.handwritten import hinge_l2_step
+from nn.train import cycle_collector_paused
 
 SIZES = [2, 16, 16, 1]
 
@@ -129,6 +139,65 @@ def micrograd_node_count(root: Any) -> int:
     return len(seen)
 
 
+def nn_step(model: nn.MLP, opt: nn.SGD, X: list[list[float]], y: list[int]) -> float:
+    """The demo step with gradstep's own nn, as nn.fit runs it."""
+    params = model.parameters()
+    with cycle_collector_paused():
+        scores = [model(x) for x in X]
+        loss = nn.hinge_loss(scores, y) + 1e-4 * dot(params, params)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return loss.data
+
+
+def micrograd_mlp_step(model: Any, X: list[list[float]], y: list[int]) -> float:
+    """micrograd's demo step with its own nn.MLP, as its demo notebook runs it."""
+    from micrograd.engine import Value as MValue
+
+    scores = [model([MValue(a) for a in x]) for x in X]
+    losses = [(1 + -yi * s).relu() for yi, s in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg = 1e-4 * sum(p * p for p in model.parameters())
+    loss = data_loss + reg
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p.data -= 0.05 * p.grad
+    return float(loss.data)
+
+
+def copies_of(model: nn.MLP) -> tuple[list[tuple[list[list[float]], list[float]]], Any]:
+    """The model's weights as plain float lists, and as a micrograd MLP (if installed)."""
+    floats = [
+        ([[w.data for w in n.w] for n in layer.neurons], [n.b.data for n in layer.neurons])
+        for layer in model.layers
+    ]
+    try:
+        from micrograd.nn import MLP as MicroMLP
+    except ImportError:
+        return floats, None
+    micro = MicroMLP(model.nin, model.nouts)
+    for mlayer, layer in zip(micro.layers, model.layers):
+        for mn, n in zip(mlayer.neurons, layer.neurons):
+            for mw, w in zip(mn.w, n.w):
+                mw.data = w.data
+            mn.b.data = n.b.data
+    return floats, micro
+
+
+def drawable_graph(n_nodes: int) -> Value:
+    """A DAG of about n_nodes nodes that reuses earlier results, with grads filled."""
+    rng = random.Random(0)
+    nodes = [Value(rng.uniform(-1, 1), label=f"x{i}") for i in range(20)]
+    while len(nodes) < n_nodes - 1:
+        a, b = rng.choice(nodes[-40:]), rng.choice(nodes)
+        nodes.append((a * b).tanh() if rng.random() < 0.3 else a + b)
+    root = nodes[-1] + 0.0
+    root.backward()
+    return root
+
+
 def chain(n: int) -> float:
     x = Value(1.0)
     y = x
@@ -185,6 +254,35 @@ def main() -> None:
             f"{base / paused:.1f}x with it paused (target >= 10x)"
         )
 
+    print("\nthe library: nn.MLP (fused dot per neuron) vs micrograd's nn.MLP vs by hand:")
+    model = nn.MLP(2, SIZES[1:], activation="relu", seed=1)
+    floats, micro = copies_of(model)
+    opt = nn.SGD(model.parameters(), lr=0.05)
+    first = {
+        "gradstep nn.MLP": nn_step(model, opt, X, y),
+        "by hand on floats": hinge_l2_step(floats, X, y, lr=0.05),
+    }
+    if micro is not None:
+        first["micrograd nn.MLP"] = micrograd_mlp_step(micro, X, y)
+    spread = max(first.values()) - min(first.values())
+    assert spread < 1e-12, first
+    print(f"  same first-step loss on all: {first['gradstep nn.MLP']:.12f} (spread {spread:.1e})")
+    lib = {
+        "gradstep nn.MLP": median_time(partial(nn_step, model, opt, X, y), repeats),
+        "by hand on floats": median_time(partial(hinge_l2_step, floats, X, y, 0.05), repeats),
+    }
+    if micro is not None:
+        lib["micrograd nn.MLP"] = median_time(partial(micrograd_mlp_step, micro, X, y), repeats)
+    for name, seconds in lib.items():
+        row(name, seconds)
+    hand = lib["by hand on floats"]
+    print(f"  gradstep / by hand: {lib['gradstep nn.MLP'] / hand:.1f}x (target <= 5x)")
+    if micro is not None:
+        print(
+            f"  micrograd / gradstep: {lib['micrograd nn.MLP'] / lib['gradstep nn.MLP']:.0f}x "
+            f"(target >= 10x)"
+        )
+
     print("\nmemory per graph node (tracemalloc, the demo loss graph):")
     nodes = len(topological_order(demo_loss(make_params(Value), X, y)))
     print(
@@ -193,6 +291,13 @@ def main() -> None:
     )
     if mg is not None:
         print(f"  {'micrograd 0.1.0':<46} {bytes_per_node(mg.Value, micrograd_node_count):>9.0f} B")
+
+    print("\ndrawing: draw_graph(...).source for a 2,000-node graph (no rendering):")
+    big = drawable_graph(2000)
+    row(
+        f"gradstep ({len(topological_order(big))} nodes)",
+        median_time(lambda: draw_graph(big, max_nodes=5000).source, repeats),
+    )
 
     print(f"\na chain of {chain_length:,} multiplications, forward + backward:")
     row("gradstep", median_time(lambda: chain(chain_length), max(1, repeats // 3)))

@@ -123,7 +123,7 @@ def test_importing_the_packages_does_not_import_graphviz():
 
 
 def test_max_nodes_refuses_big_graphs_and_says_what_to_do():
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+    model = nn.MLP(2, [32, 32, 1], seed=0)
     loss = (model([0.5, 0.5]) - 1.0) ** 2
     with pytest.raises(ValueError, match=r"more than max_nodes=500.*around=node.*collapse"):
         draw_graph(loss)
