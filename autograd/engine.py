@@ -306,7 +306,7 @@ def total(values: Sequence[Operand]) -> Value:
     inputs = tuple(v if isinstance(v, Value) else _operand(v, "total") for v in values)
     if not inputs:
         raise ValueError("total needs at least one value to add")
-    y = math.fsum(v.data for v in inputs)
+    y = sum(v.data for v in inputs)  # as a chain of + would, IEEE inf and all
     if not _recording:
         return _leaf(y)
     return _node("total", inputs, y, DERIVATIVES["total"](*(v.data for v in inputs), y))

@@ -34,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import nn
-from autograd import Value, dot, draw_graph, topological_order
+from autograd import Value, dot, draw_graph, topological_order, total
 from benchmarks.handwritten import hinge_l2_step
 from nn.train import cycle_collector_paused
 
@@ -190,10 +190,10 @@ def drawable_graph(n_nodes: int) -> Value:
     """A DAG of about n_nodes nodes that reuses earlier results, with grads filled."""
     rng = random.Random(0)
     nodes = [Value(rng.uniform(-1, 1), label=f"x{i}") for i in range(20)]
-    while len(nodes) < n_nodes - 1:
+    while 2 * len(nodes) < n_nodes:  # each new entry is two nodes: an op and its tanh
         a, b = rng.choice(nodes[-40:]), rng.choice(nodes)
-        nodes.append((a * b).tanh() if rng.random() < 0.3 else a + b)
-    root = nodes[-1] + 0.0
+        nodes.append((a * b if rng.random() < 0.3 else a + b).tanh())
+    root = total(nodes)  # reaches every node
     root.backward()
     return root
 
