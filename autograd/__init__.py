@@ -12,6 +12,7 @@ Example:
 from autograd.check import gradcheck
 from autograd.draw import BackwardStep, backward_player, backward_steps, draw_graph, save
 from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total
+from autograd.higher import grad, hessian
 
 __all__ = [
     "DERIVATIVES",
@@ -21,7 +22,9 @@ __all__ = [
     "backward_steps",
     "dot",
     "draw_graph",
+    "grad",
     "gradcheck",
+    "hessian",
     "no_grad",
     "save",
     "topological_order",

@@ -47,7 +47,10 @@ DERIVATIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
     "-": lambda a, b, y: (1.0, -1.0),
     "*": lambda a, b, y: (b, a),
     "/": lambda a, b, y: (1.0 / b, -y / b),
-    "**": lambda a, b, y: (b * a ** (b - 1.0), y * _log(a) if a > 0 else 0.0),
+    "**": lambda a, b, y: (
+        0.0 if b == 0.0 else b * a ** (b - 1.0),  # a constant exponent 0: a**0 is constant
+        y * _log(a) if a > 0 else 0.0,
+    ),
     "neg": lambda x, y: (-1.0,),
     "abs": lambda x, y: (1.0 if x > 0 else -1.0 if x < 0 else 0.0,),
     "exp": lambda x, y: (y,),

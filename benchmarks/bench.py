@@ -34,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import nn
-from autograd import Value, dot, draw_graph, topological_order, total
+from autograd import Value, dot, draw_graph, grad, topological_order, total
 from benchmarks.handwritten import hinge_l2_step
 from nn.train import cycle_collector_paused
 
@@ -291,6 +291,19 @@ def main() -> None:
     )
     if mg is not None:
         print(f"  {'micrograd 0.1.0':<46} {bytes_per_node(mg.Value, micrograd_node_count):>9.0f} B")
+
+    print("\nsecond order: backward() vs grad(create_graph=True) on the nn.MLP loss graph:")
+    params = model.parameters()
+    with cycle_collector_paused():
+        loss = nn.hinge_loss([model(x) for x in X], y) + 1e-4 * dot(params, params)
+        first_order = median_time(loss.backward, repeats)
+        graph_of_grads = median_time(partial(grad, loss, params), repeats)
+    row("backward() (floats; the path training uses)", first_order)
+    row(
+        "grad(create_graph=True) (a graph of Values)",
+        graph_of_grads,
+        f"({graph_of_grads / first_order:.0f}x: it builds the gradient's own graph)",
+    )
 
     print("\ndrawing: draw_graph(...).source for a 2,000-node graph (no rendering):")
     big = drawable_graph(2000)
