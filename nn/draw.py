@@ -10,9 +10,14 @@ from nn.module import MLP
 
 def _colour(x: float, largest: float) -> str:
     """Red for positive, blue for negative, paler for smaller magnitudes."""
-    t = 0.0 if largest == 0 else min(1.0, abs(x) / largest)
-    fade = int(230 - t * 200)
+    t = _strength(x, largest)
+    fade = int(225 - t * 205)
     return f"#ff{fade:02x}{fade:02x}" if x >= 0 else f"#{fade:02x}{fade:02x}ff"
+
+
+def _strength(x: float, largest: float) -> float:
+    # square root: small gradients stay visible next to the largest one
+    return 0.0 if largest == 0 else min(1.0, abs(x) / largest) ** 0.5
 
 
 def draw_network(model: MLP, show: str = "grad") -> Any:
@@ -40,56 +45,61 @@ def draw_network(model: MLP, show: str = "grad") -> Any:
 
     weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
     largest = max((abs(amount(w)) for w in weights), default=0.0)
+    tallest = max(model.nin, *model.nouts)
 
+    # neato with pinned positions: columns by layer, neurons in order top to bottom
     graph = new_digraph(
+        engine="neato",
         graph_attr={
-            "rankdir": "LR",
             "splines": "line",
-            "nodesep": "0.15",
-            "ranksep": "1.4",
-            "label": f"edge colour and width: weight {show} (red +, blue -)",
+            "outputorder": "edgesfirst",
             "fontname": "Helvetica",
             "fontsize": "11",
+            "label": f"edge colour and width: weight {show} (red +, blue -)",
         },
         node_attr={
             "shape": "circle",
             "fontname": "Helvetica",
             "fontsize": "9",
             "fixedsize": "true",
-            "width": "0.55",
+            "width": "0.7",
+            "style": "filled",
         },
     )
+
+    def place(column: int, row: int, count: int) -> str:
+        return f"{column * 2.6:.2f},{((count - 1) / 2 - row) * 0.85:.2f}!"  # centred on y = 0
+
     previous = []
-    with graph.subgraph(name="cluster_inputs") as column:
-        column.attr(label="inputs", style="invis")
-        for i in range(model.nin):
-            node = f"x{i}"
-            column.node(node, label=f"x{i}", style="filled", fillcolor="#eeeeee")
-            previous.append(node)
+    for i in range(model.nin):
+        node = f"x{i}"
+        graph.node(node, label=f"x{i}", pos=place(0, i, model.nin), fillcolor="#eeeeee")
+        previous.append(node)
+    top = f"0,{(tallest - 1) * 0.85 / 2 + 0.9:.2f}!"
+    graph.node("title0", label="inputs", shape="plaintext", pos=top, fillcolor="white")
     for li, layer in enumerate(model.layers, start=1):
         current = []
-        with graph.subgraph(name=f"cluster_L{li}") as column:
-            column.attr(
-                label=f"L{li} ({layer.activation or 'linear'})",
-                style="dashed",
-                color="#bbbbbb",
-                fontname="Helvetica",
-                fontsize="10",
+        graph.node(
+            f"title{li}",
+            label=f"L{li} ({layer.activation or 'linear'})",
+            shape="plaintext",
+            fillcolor="white",
+            pos=f"{li * 2.6:.2f},{top.split(',')[1]}",
+        )
+        for ni, neuron in enumerate(layer.neurons, start=1):
+            node = f"L{li}N{ni}"
+            graph.node(
+                node,
+                label=f"N{ni}\nb {neuron.b.data:.2g}",
+                fillcolor="#ffffff",
+                pos=place(li, ni - 1, layer.nout),
+                tooltip=neuron.b.label,
             )
-            for ni, neuron in enumerate(layer.neurons, start=1):
-                node = f"L{li}N{ni}"
-                column.node(
-                    node,
-                    label=f"N{ni}\nb {neuron.b.data:.2g}",
-                    style="filled",
-                    fillcolor="#ffffff",
-                    tooltip=neuron.b.label,
-                )
-                current.append(node)
+            current.append(node)
         for ni, neuron in enumerate(layer.neurons):
             for source, w in zip(previous, neuron.w):
                 a = amount(w)
-                width = 0.4 + (4.0 * abs(a) / largest if largest else 0.0)
+                width = 0.5 + 4.0 * _strength(a, largest)
                 graph.edge(
                     source,
                     current[ni],

@@ -142,12 +142,9 @@ def _progress(epochs: int, enabled: bool) -> Callable[[int | None, float, float 
     """A callback (epoch, loss, accuracy) that shows progress; epoch None closes it."""
     if not enabled:
         return lambda epoch, loss, acc: None
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped, import-not-found]
-    except ImportError:
-        tqdm = None
+    tqdm = _find_tqdm()
     if tqdm is not None:
-        bar = tqdm(total=epochs, desc="training", unit="epoch")
+        bar = tqdm(total=epochs, desc="training", unit="epoch", mininterval=0.5)
 
         def show_bar(epoch: int | None, loss: float, acc: float | None) -> None:
             if epoch is None:
@@ -167,6 +164,20 @@ def _progress(epochs: int, enabled: bool) -> Callable[[int | None, float, float 
             )
 
     return show_line
+
+
+def _find_tqdm() -> Any:
+    """tqdm's notebook widget where ipywidgets is installed, its text bar otherwise
+    (which also reads well in a notebook saved as a web page); None without tqdm."""
+    try:
+        import ipywidgets  # type: ignore[import-untyped, import-not-found, unused-ignore]  # noqa: F401
+        from tqdm.auto import tqdm  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:
+        try:
+            from tqdm import tqdm  # type: ignore[import-untyped, import-not-found, unused-ignore]
+        except ImportError:
+            return None
+    return tqdm
 
 
 def _describe(loss: float, acc: float | None) -> str:
