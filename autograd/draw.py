@@ -30,7 +30,7 @@ COLLAPSE_LEVELS = ("neuron", "layer")
 
 def _graphviz() -> Any:
     try:
-        import graphviz  # type: ignore[import-untyped, unused-ignore]
+        import graphviz  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError:
         raise ImportError(INSTALL_PACKAGE) from None
     return graphviz
