@@ -120,9 +120,17 @@ class BackwardStep:
     order: list[Value]  # every node, in the order backward visits them (shared by all steps)
 
     @property
-    def done(self) -> list[Value]:
-        """The nodes whose gradient is final at this step (this one included)."""
-        return self.order[: self.index + 1]
+    def done(self) -> set[Value]:
+        """The nodes whose gradient is final at this step: every node that uses them
+        has passed its share on (the nodes visited so far, and their inputs whose
+        last user has been visited)."""
+        final = set(self.order[: self.index + 1])
+        last_user: dict[Value, int] = {}
+        for position, node in enumerate(self.order):
+            for child in node.inputs:
+                last_user[child] = position
+        final.update(node for node, position in last_user.items() if position <= self.index)
+        return final
 
     def __str__(self) -> str:
         name = _name(self.node)
@@ -290,7 +298,7 @@ def draw_graph(
     done: set[Value] | None = None
     current: Value | None = None
     if highlight is not None:
-        done = set(highlight.done)
+        done = highlight.done
         current = highlight.node
 
     graph = new_digraph(

@@ -208,7 +208,7 @@ def test_a_step_shows_the_product_rule_and_accumulation():
 
 
 def test_highlight_marks_the_current_node_and_blanks_unfinished_grads():
-    _x, _w, _b, n, y = small_graph()
+    _x, _w, b, n, y = small_graph()
     steps = list(backward_steps(y))
     step = next(s for s in steps if s.node is n)
     source = draw_graph(y, highlight=step).source
@@ -216,6 +216,8 @@ def test_highlight_marks_the_current_node_and_blanks_unfinished_grads():
     assert source.count('color="#d62728" dir=back') == 2  # n sends gradient to its 2 inputs
     assert "<td>x</td><td>data 2</td><td>grad &nbsp;" in source  # not final yet
     assert f"<td>n</td><td>data {n.data:.4g}</td><td>grad {n.grad:.4g}</td>" in source
+    # b's only user is n, which has just passed its share on: b's grad is final
+    assert f"<td>b</td><td>data {b.data:.4g}</td><td>grad {b.grad:.4g}</td>" in source
 
 
 @needs_dot
