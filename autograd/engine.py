@@ -52,13 +52,13 @@ DERIVATIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
         y * _log(a) if a > 0 else 0.0,
     ),
     "neg": lambda x, y: (-1.0,),
-    "abs": lambda x, y: (1.0 if x > 0 else -1.0 if x < 0 else 0.0,),
+    "abs": lambda x, y: (1.0,) if x > 0 else (-1.0,) if x < 0 else (0.0,),
     "exp": lambda x, y: (y,),
     "log": lambda x, y: (1.0 / x,),
     "sqrt": lambda x, y: (0.5 / y,),
     "tanh": lambda x, y: (1.0 - y * y,),
     "sigmoid": lambda x, y: (y * (1.0 - y),),
-    "relu": lambda x, y: (1.0 if x > 0 else 0.0,),
+    "relu": lambda x, y: (1.0,) if x > 0 else (0.0,),  # constant tuples: nothing allocated
     "sin": lambda x, y: (_cos(x),),
     "cos": lambda x, y: (-_sin(x),),
     # n-ary: total(x1..xn) = x1 + ... + xn;  dot(w1..wn, x1..xn, b) = w1*x1 + ... + wn*xn + b
