@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import nn
-from autograd import Value
+from autograd import Value, draw_graph, no_grad, save
 
 DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
     "moons": nn.datasets.make_moons,
@@ -162,8 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.save:
         model.save(args.save)
         print(f"saved the trained model to {args.save}")
-    if args.graph:
-        draw_example_graph(model, X[0], targets[0], loss, args.graph)
+    if args.graph and not draw_example_graph(model, X[0], targets[0], loss, args.graph):
+        return 1
     return 0
 
 
@@ -177,8 +177,6 @@ def predict_class(output: Any, loss_name: str) -> int:
 def final_accuracy(
     model: nn.MLP, X: list[list[float]], targets: list[Any], loss: Callable[..., Value]
 ) -> float | None:
-    from autograd import no_grad
-
     with no_grad():
         preds = [model(x) for x in X]
     return nn.accuracy(loss, preds, targets)
@@ -194,8 +192,6 @@ def text_boundary(
     height: int = 24,
 ) -> str:
     """The plane as characters: the model's class in each cell, training points on top."""
-    from autograd import no_grad
-
     shades = " .:-=+*#%@"[: max(2, len(classes))] if len(classes) > 2 else " ."
     marks = "ox*#@&"
     xs = [p[0] for p in X]
@@ -226,23 +222,26 @@ def text_boundary(
 
 def draw_example_graph(
     model: nn.MLP, x: list[float], target: Any, loss: Callable[..., Value], path: str
-) -> None:
-    try:
-        from autograd.draw import draw_graph, save
-    except ImportError:
-        print("drawing needs gradstep's drawing module", file=sys.stderr)
-        return
+) -> bool:
+    """Draw one example's loss graph with its gradients; one box per neuron if it is big."""
     example_loss = (
         loss([model(x)], [target]) if loss is not nn.cross_entropy else loss(model(x), target)
     )
     model.zero_grad()
     example_loss.backward()
     try:
-        save(draw_graph(example_loss, max_nodes=20_000), path)
+        try:
+            graph = draw_graph(example_loss)
+            how = ""
+        except ValueError:  # too many nodes to read: one box per neuron instead
+            graph = draw_graph(example_loss, collapse="neuron")
+            how = " (one box per neuron: the full graph is too big to read)"
+        save(graph, path)
     except (ImportError, RuntimeError, ValueError) as e:
         print(f"could not draw the graph: {e}", file=sys.stderr)
-        return
-    print(f"drew the gradient graph of one example's loss to {path}")
+        return False
+    print(f"drew the gradient graph of one example's loss to {path}{how}")
+    return True
 
 
 if __name__ == "__main__":
