@@ -117,6 +117,10 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __format__(self, spec: str) -> str:
+        # f"{v:.3f}" formats the number; a plain f"{v}" gives the repr
+        return format(self.data, spec) if spec else repr(self)
+
     # -- arithmetic -------------------------------------------------------------
 
     def __add__(self, other: Operand) -> Value:
@@ -180,6 +184,9 @@ class Value:
 
     def __rpow__(self, other: Operand) -> Value:
         return _operand(other, "**") ** self
+
+    def __pos__(self) -> Value:
+        return self
 
     def __neg__(self) -> Value:
         return _unary("neg", self, -self.data)

@@ -170,6 +170,8 @@ def test_value_stores_floats_and_label():
     assert v.grad == 0.0 and v.label == "x" and v.op == "" and v.inputs == ()
     assert "x" in repr(v) and "3.0" in repr(v)
     assert float(v) == 3.0
+    assert f"{v:.2f}" == "3.00" and f"{v}" == repr(v)
+    assert +v is v
 
 
 @given(finite, finite, finite)
