@@ -11,7 +11,14 @@ Y_ = TypeVar("Y_")
 
 
 def check_dataset(X: Sequence[Any], y: Sequence[Any]) -> None:
-    """Raise ValueError unless X and y are non-empty and of the same length."""
+    """Raise ValueError unless X and y are non-empty and of the same length.
+
+    Example:
+        >>> check_dataset([[0.0], [1.0]], [0])
+        Traceback (most recent call last):
+        ...
+        ValueError: X and y must have the same length, got 2 and 1
+    """
     if not hasattr(X, "__len__") or not hasattr(y, "__len__"):
         raise TypeError("X and y must be lists (one entry per example)")
     if len(X) != len(y):

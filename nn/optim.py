@@ -33,7 +33,14 @@ class Optimizer:
         self.lr = _check_lr(lr, who)
 
     def zero_grad(self) -> None:
-        """Set every parameter's grad to 0 before the next backward pass."""
+        """Set every parameter's grad to 0 before the next backward pass.
+
+        Example:
+            >>> w = Value(1.0); w.grad = 3.0
+            >>> SGD([w], lr=0.1).zero_grad()
+            >>> w.grad
+            0.0
+        """
         for p in self.params:
             p.grad = 0.0
 

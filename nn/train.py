@@ -37,6 +37,12 @@ def cycle_collector_paused() -> Iterator[None]:
     gradstep graphs hold no reference cycles, so reference counting frees them
     the moment a step ends; the cyclic collector would only re-scan the tens of
     thousands of live nodes a step builds, which costs about 40% of the step.
+
+    Example:
+        >>> import gc
+        >>> with cycle_collector_paused():
+        ...     gc.isenabled()
+        False
     """
     was_enabled = gc.isenabled()
     gc.disable()
