@@ -233,7 +233,7 @@ def _within(order: list[Value], center: Value, depth: int) -> set[Value]:
     return seen
 
 
-def _grad_colour(magnitude: float, largest: float) -> str:
+def _grad_color(magnitude: float, largest: float) -> str:
     """White for no gradient, deepening to orange for the largest |grad| in the picture."""
     t = 0.0 if largest == 0 else min(1.0, magnitude / largest)
     g = int(255 - t * (255 - 140))
@@ -249,7 +249,7 @@ def draw_graph(
     around: Value | None = None,
     depth: int = 2,
     collapse: str | None = None,
-    colour_by_grad: bool = False,
+    color_by_grad: bool = False,
     highlight: BackwardStep | None = None,
 ) -> Any:
     """Draw the graph that computed `root`: every Value with its label, data and grad.
@@ -258,7 +258,7 @@ def draw_graph(
     its inputs and its result. Parameters (labelled leaves) are blue, constants
     grey, intermediate results white. Options:
 
-    - `colour_by_grad`: fill each box by |grad|, so the eye finds where gradient flows.
+    - `color_by_grad`: fill each box by |grad|, so the eye finds where gradient flows.
     - `around=node, depth=k`: draw only the nodes within k steps of `node`.
     - `collapse="neuron"` or `"layer"`: one box per neuron or layer (found from
       parameter labels such as "L1.N3.w0"), for graphs too big to read.
@@ -345,8 +345,8 @@ def draw_graph(
             fill = "#eeeeee"
         else:
             fill = "#ffffff"
-        if colour_by_grad and (done is None or v in done):
-            fill = _grad_colour(abs(v.grad), largest)
+        if color_by_grad and (done is None or v in done):
+            fill = _grad_color(abs(v.grad), largest)
         texts = [html.escape(v.label)] if v.label else []
         texts += [f"data {_number(v.data)}", grad_text]
         row = "".join(f"<td>{t}</td>" for t in texts)

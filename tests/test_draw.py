@@ -152,10 +152,10 @@ def test_around_draws_only_the_neighbourhood():
         draw_graph(y, around=Value(1.0))
 
 
-def test_colour_by_grad_fills_the_largest_gradient_darkest():
+def test_color_by_grad_fills_the_largest_gradient_darkest():
     x, _w, _b, _n, y = small_graph()
     y.backward()
-    source = draw_graph(y, colour_by_grad=True).source
+    source = draw_graph(y, color_by_grad=True).source
     largest = max(topological_order(y), key=lambda v: abs(v.grad))
     assert largest is x
     assert re.search(r'bgcolor="#ff8c00"><tr><td>x</td>', source)
