@@ -316,7 +316,9 @@ def total(values: Sequence[Operand]) -> Value:
     inputs = tuple(v if isinstance(v, Value) else _operand(v, "total") for v in values)
     if not inputs:
         raise ValueError("total needs at least one value to add")
-    y = sum(v.data for v in inputs)  # as a chain of + would, IEEE inf and all
+    y = sum(v.data for v in inputs)
+    if y - y != 0.0:
+        raise OverflowError("total overflowed: the sum is too large for a float")
     if not _recording:
         return _leaf(y)
     return _node("total", inputs, y, DERIVATIVES["total"](*(v.data for v in inputs), y))
@@ -349,6 +351,8 @@ def _dot(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:
     w_data = [w.data for w in ws]
     x_data = [x.data for x in xs]
     y = sum(map(operator.mul, w_data, x_data), b.data)
+    if y - y != 0.0:
+        raise OverflowError("dot overflowed: the weighted sum is too large for a float")
     if not _recording:
         return _leaf(y)
     return _node("dot", (*ws, *xs, b), y, _dot_local_grads(w_data, x_data))
@@ -372,6 +376,10 @@ def _unary(op: str, x: Value, y: float) -> Value:
 
 
 def _binary(op: str, a: Value, b: Value, y: float) -> Value:
+    if y - y != 0.0:  # inf or nan: only an overflow gets here, as inputs are finite
+        raise OverflowError(
+            f"'{op}' overflowed: {a.data!r} {op} {b.data!r} is too large for a float{_at(a)}"
+        )
     if not _recording:
         return _leaf(y)
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograd import Value
+from autograd import Value, dot, total
 
 
 @pytest.mark.parametrize("bad", ["3", True, None, [1.0], 1j])
@@ -92,6 +92,29 @@ def test_zero_to_a_negative_power_is_zero_division():
 def test_exp_overflow_says_so():
     with pytest.raises(OverflowError, match=r"exp overflows for x = 1000.0"):
         Value(1000).exp()
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        lambda: Value(1e308) * 10,
+        lambda: Value(1e308) + 1e308,
+        lambda: Value(-1e308) - 1e308,
+        lambda: Value(1e308) / 1e-10,
+        lambda: total([Value(1e308), Value(1e308)]),
+        lambda: dot([Value(1e200)], [Value(1e200)]),
+    ],
+)
+def test_arithmetic_overflow_is_an_error_not_a_silent_inf(expr):
+    with pytest.raises(OverflowError, match="overflowed"):
+        expr()
+
+
+def test_overflow_is_caught_without_recording_too():
+    from autograd import no_grad
+
+    with pytest.raises(OverflowError), no_grad():
+        Value(1e308) * 10
 
 
 def test_power_overflow_says_so():
