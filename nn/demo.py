@@ -158,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(text_boundary(model, X, y, classes, loss_name))
     elif not classes and not hidden:
         w, b = model.parameters()
-        print(f"learned y = {w.data:.4f} * x + {b.data:.4f}")
+        sign = "-" if b.data < 0 else "+"
+        print(f"learned y = {w.data:.4f} x {sign} {abs(b.data):.4f}")
     if args.save:
         model.save(args.save)
         print(f"saved the trained model to {args.save}")
