@@ -284,7 +284,10 @@ def draw_graph(
     if collapse not in (None, *COLLAPSE_LEVELS):
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     order = topological_order(root)
-    nodes = order if around is None else [n for n in order if n in _within(order, around, depth)]
+    nodes = order
+    if around is not None:
+        near = _within(order, around, depth)
+        nodes = [n for n in order if n in near]
     group = _groups(order, collapse) if collapse else {}
     shown = {n: group.get(n) for n in nodes}
     count = len({g if g else n for n, g in shown.items()})
@@ -319,11 +322,13 @@ def draw_graph(
             members.setdefault(g, []).append(n)
     for g, vs in members.items():
         out = vs[-1]
-        body = (
-            f"<b>{html.escape(g)}</b>|{len(vs)} nodes|out data {_number(out.data)}"
-            f"|out grad {_number(out.grad)}"
-        )
-        cells = "".join(f"<td>{cell}</td>" for cell in body.split("|"))
+        texts = [
+            f"<b>{html.escape(g)}</b>",
+            f"{len(vs)} nodes",
+            f"out data {_number(out.data)}",
+            f"out grad {_number(out.grad)}",
+        ]
+        cells = "".join(f"<td>{t}</td>" for t in texts)
         graph.node(
             f"group_{g}",
             label=f'<<table border="0" cellborder="1" cellspacing="0"><tr>{cells}</tr></table>>',

@@ -313,7 +313,7 @@ def total(values: Sequence[Operand]) -> Value:
         >>> s.data, [x.grad for x in xs], len(s.inputs)
         (6.0, [1.0, 1.0, 1.0], 3)
     """
-    inputs = tuple(v if isinstance(v, Value) else _operand(v, "total") for v in values)
+    inputs = tuple(_operand(v, "total") for v in values)
     if not inputs:
         raise ValueError("total needs at least one value to add")
     y = sum(v.data for v in inputs)
@@ -337,13 +337,13 @@ def dot(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand = 0.0
         >>> z.data, [wi.grad for wi in w], [xi.grad for xi in x], b.grad
         (2.5, [3.0, 4.0], [2.0, -1.0], 1.0)
     """
-    ws = [v if isinstance(v, Value) else _operand(v, "dot") for v in weights]
-    xs = [v if isinstance(v, Value) else _operand(v, "dot") for v in inputs]
+    ws = [_operand(v, "dot") for v in weights]
+    xs = [_operand(v, "dot") for v in inputs]
     if len(ws) != len(xs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(ws)} and {len(xs)}")
     if not ws:
         raise ValueError("dot needs at least one weight and input")
-    return _dot(ws, xs, bias if isinstance(bias, Value) else _operand(bias, "dot"))
+    return _dot(ws, xs, _operand(bias, "dot"))
 
 
 def _dot(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:

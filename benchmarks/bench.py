@@ -95,16 +95,10 @@ def train_step(
 
 
 def paused_gc(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run fn with Python's cycle collector off. gradstep graphs hold no reference
-    cycles, so reference counting frees them and the collector has nothing to find;
-    micrograd's closures make every graph a cycle, so it cannot do this safely."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """fn(*args) with the cycle collector paused, as nn.fit runs a step. gradstep graphs
+    hold no cycles; micrograd's closures make every graph one, so it cannot do this."""
+    with cycle_collector_paused():
         return fn(*args)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def median_time(fn: Callable[[], Any], repeats: int) -> float:

@@ -10,6 +10,20 @@ X_ = TypeVar("X_")
 Y_ = TypeVar("Y_")
 
 
+def positive_int(value: Any, what: str) -> int:
+    """Return `value` if it is an int >= 1, else raise ValueError naming `what`.
+
+    Example:
+        >>> positive_int(0, "batch_size")
+        Traceback (most recent call last):
+        ...
+        ValueError: need batch_size >= 1 (an int), got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"need {what} >= 1 (an int), got {value!r}")
+    return value
+
+
 def check_dataset(X: Sequence[Any], y: Sequence[Any]) -> None:
     """Raise ValueError unless X and y are non-empty and of the same length.
 
@@ -44,8 +58,7 @@ def batches(
         [[0, 1], [2, 3], [4]]
     """
     check_dataset(X, y)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    positive_int(batch_size, "batch_size")
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)

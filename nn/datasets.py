@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 import random
 
+from nn.data import positive_int
+
 
 def _check(n: int, noise: float) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be an int >= 1, got {n!r}")
+    positive_int(n, "n")
     if not noise >= 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
 

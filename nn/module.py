@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from autograd import Value
 from autograd.engine import _dot  # dot() minus its checks: inputs are checked once per call
+from nn.data import positive_int
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", None)
 FORMAT = "gradstep.model"
@@ -199,12 +200,6 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
     return [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(x)]
 
 
-def _size(n: Any, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be an int >= 1, got {n!r}")
-    return n
-
-
 def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
     return rng if rng is not None else random.Random(seed)
 
@@ -231,8 +226,7 @@ class Neuron(Module):
         rng: random.Random | None = None,
         name: str = "N",
     ) -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"a neuron needs nin >= 1 inputs, got {nin!r}")
+        positive_int(nin, "nin")
         _check_activation(activation)
         r = _rng(seed, rng)
         bound = 1.0 / math.sqrt(nin)
@@ -260,7 +254,7 @@ class Neuron(Module):
 
     @staticmethod
     def parameter_count(**config: Any) -> int:
-        return _size(config.get("nin"), "nin") + 1
+        return positive_int(config.get("nin"), "nin") + 1
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
@@ -287,8 +281,7 @@ class Layer(Module):
         rng: random.Random | None = None,
         name: str = "L",
     ) -> None:
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"a layer needs nout >= 1 neurons, got {nout!r}")
+        positive_int(nout, "nout")
         r = _rng(seed, rng)
         self.nin, self.nout, self.activation, self.name = nin, nout, activation, name
         self.neurons = [
@@ -315,7 +308,9 @@ class Layer(Module):
 
     @staticmethod
     def parameter_count(**config: Any) -> int:
-        return (_size(config.get("nin"), "nin") + 1) * _size(config.get("nout"), "nout")
+        return (positive_int(config.get("nin"), "nin") + 1) * positive_int(
+            config.get("nout"), "nout"
+        )
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -345,8 +340,7 @@ class MLP(Module):
         *,
         seed: int | None = None,
     ) -> None:
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"an MLP needs nin >= 1 inputs, got {nin!r}")
+        positive_int(nin, "nin")
         if isinstance(nouts, (int, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
         _check_activation(activation)
@@ -390,7 +384,9 @@ class MLP(Module):
         nouts = config.get("nouts")
         if not isinstance(nouts, list) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [_size(config.get("nin"), "nin")] + [_size(n, "a layer size") for n in nouts]
+        sizes = [positive_int(config.get("nin"), "nin")] + [
+            positive_int(n, "a layer size") for n in nouts
+        ]
         return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
     def __repr__(self) -> str:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from autograd import Value
-from nn.data import batches, check_dataset
+from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
 from nn.module import Module
 from nn.optim import SGD, Optimizer
@@ -86,14 +86,13 @@ def fit(
         (True, 'tol')
     """
     check_dataset(X, y)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    positive_int(epochs, "epochs")
+    positive_int(batch_size, "batch_size")
     if tol is not None and not tol > 0:
         raise ValueError(f"tol must be > 0 or None, got {tol!r}")
     params = model.parameters()
     if optimizer is None:
         optimizer = SGD(params, lr=0.1)
-    list(batches(X, y, batch_size))  # check batch_size before the first epoch
 
     history = History()
     report = _progress(epochs, progress)
@@ -116,10 +115,12 @@ def fit(
                 optimizer.zero_grad()
                 batch_loss.backward()
                 optimizer.step()
-            if not math.isfinite(batch_loss.data) or not all(math.isfinite(p.data) for p in params):
+            # A Value's data is always finite (overflow raises), but a step can still
+            # push a parameter to inf through an overflowing gradient.
+            if not all(math.isfinite(p.data) for p in params):
                 _restore(params, last_good)
                 raise Diverged(
-                    f"diverged at epoch {epoch}: the loss became {batch_loss.data!r}; "
+                    f"diverged at epoch {epoch}: a parameter stopped being finite; "
                     f"lower the learning rate (it is {getattr(optimizer, 'lr', '?')})"
                 )
             batch_losses.append(batch_loss.data)
