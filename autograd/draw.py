@@ -190,7 +190,7 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
 def _groups(order: list[Value], level: str) -> dict[Value, str]:
     """Assign nodes to the neuron or layer whose parameters they are computed from.
 
-    Parameters are labelled leaves named like "L1.N3.w0": the neuron is "L1.N3",
+    Parameters are labelled leaves named like "L1.N3.w1": the neuron is "L1.N3",
     the layer "L1". A node joins a group if one of its inputs is a parameter of
     that group, or if all its inputs already belong to that group.
     """
@@ -261,7 +261,7 @@ def draw_graph(
     - `color_by_grad`: fill each box by |grad|, so the eye finds where gradient flows.
     - `around=node, depth=k`: draw only the nodes within k steps of `node`.
     - `collapse="neuron"` or `"layer"`: one box per neuron or layer (found from
-      parameter labels such as "L1.N3.w0"), for graphs too big to read.
+      parameter labels such as "L1.N3.w1"), for graphs too big to read.
     - `highlight=step` (from `backward_steps`): mark that step's node and the edges
       it sends gradient along; grads not yet final show as blank.
     - `max_nodes`: refuse graphs larger than this, saying what to do instead.

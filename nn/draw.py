@@ -72,8 +72,8 @@ def draw_network(model: MLP, show: str = "grad") -> Any:
 
     previous = []
     for i in range(model.nin):
-        node = f"x{i}"
-        graph.node(node, label=f"x{i}", pos=place(0, i, model.nin), fillcolor="#eeeeee")
+        node = f"x{i + 1}"
+        graph.node(node, label=f"x{i + 1}", pos=place(0, i, model.nin), fillcolor="#eeeeee")
         previous.append(node)
     top = f"0,{(tallest - 1) * 0.85 / 2 + 0.9:.2f}!"
     graph.node("title0", label="inputs", shape="plaintext", pos=top, fillcolor="white")

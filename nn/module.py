@@ -72,7 +72,7 @@ class Module:
 
         Example:
             >>> Neuron(1, seed=0, name="N").state_dict()
-            {'N.w0': 0.6888437030500962, 'N.b': 0.0}
+            {'N.w1': 0.6888437030500962, 'N.b': 0.0}
         """
         return {p.label: p.data for p in self.parameters()}
 
@@ -197,7 +197,10 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
         raise ValueError(f"{who} takes {nin} inputs, got {len(x)}")
     # Numbers become one labelled leaf each, shared by every neuron that reads them
     # (rather than a fresh constant per multiplication): smaller, legible graphs.
-    return [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(x)]
+    return [
+        xi if isinstance(xi, Value) else Value(xi, label=f"x{i}")
+        for i, xi in enumerate(x, start=1)
+    ]
 
 
 def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
@@ -208,7 +211,8 @@ class Neuron(Module):
     """activation(w · x + b): a weighted sum of the inputs, a bias, a nonlinearity.
 
     Weights start uniform in ±1/sqrt(nin) (as PyTorch's Linear does), the bias at
-    0. Every parameter is labelled (`<name>.w0`, ..., `<name>.b`).
+    0. Every parameter is labelled (`<name>.w1`, ..., `<name>.b`): inputs, neurons and
+    weights all count from 1, as in w1*x1 + ... + wn*xn + b.
 
     Example:
         >>> n = Neuron(2, activation=None, seed=0)
@@ -233,7 +237,7 @@ class Neuron(Module):
         self.nin = nin
         self.activation = activation
         self.name = name
-        self.w = [Value(r.uniform(-bound, bound), label=f"{name}.w{i}") for i in range(nin)]
+        self.w = [Value(r.uniform(-bound, bound), label=f"{name}.w{i}") for i in range(1, nin + 1)]
         self.b = Value(0.0, label=f"{name}.b")
 
     def __call__(self, x: Any) -> Value:
@@ -266,7 +270,7 @@ class Layer(Module):
     Example:
         >>> layer = Layer(3, 2, seed=0, name="L1")
         >>> [p.label for p in layer.parameters()][:4]
-        ['L1.N1.w0', 'L1.N1.w1', 'L1.N1.w2', 'L1.N1.b']
+        ['L1.N1.w1', 'L1.N1.w2', 'L1.N1.w3', 'L1.N1.b']
         >>> len(layer([1.0, 2.0, 3.0]))
         2
     """

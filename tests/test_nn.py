@@ -141,7 +141,7 @@ def test_parameter_counts_and_labels():
     model = nn.MLP(2, [16, 16, 1])
     assert len(model.parameters()) == (2 + 1) * 16 + (16 + 1) * 16 + (16 + 1) * 1 == 337
     labels = [p.label for p in model.parameters()]
-    assert labels[:3] == ["L1.N1.w0", "L1.N1.w1", "L1.N1.b"]
+    assert labels[:3] == ["L1.N1.w1", "L1.N1.w2", "L1.N1.b"]
     assert labels[-1] == "L3.N1.b" and len(set(labels)) == 337
     assert "337 parameters" in repr(model) and "16 tanh" in repr(model)
 
@@ -431,7 +431,7 @@ def good_document():
                 "version": 1,
                 "model": "MLP",
                 "config": {"nin": 1, "nouts": [1], "activation": "tanh", "output_activation": None},
-                "parameters": {"L1.N1.w0": 0.5, "L1.N1.b": 0.0},
+                "parameters": {"L1.N1.w1": 0.5, "L1.N1.b": 0.0},
             }
         )
     )
@@ -447,10 +447,10 @@ def good_document():
         (lambda d: json.dumps({**d, "model": "os.system"}), "unknown model"),
         (lambda d: json.dumps({**d, "config": {**d["config"], "nin": "2"}}), "bad MLP config"),
         (lambda d: json.dumps({**d, "config": {**d["config"], "evil": 1}}), "bad MLP config"),
-        (lambda d: json.dumps({**d, "parameters": {"L1.N1.w0": 0.5}}), "missing"),
+        (lambda d: json.dumps({**d, "parameters": {"L1.N1.w1": 0.5}}), "missing"),
         (lambda d: json.dumps({**d, "parameters": {**d["parameters"], "x": 1.0}}), "unexpected"),
         (
-            lambda d: json.dumps({**d, "parameters": {"L1.N1.w0": "0.5", "L1.N1.b": 0}}),
+            lambda d: json.dumps({**d, "parameters": {"L1.N1.w1": "0.5", "L1.N1.b": 0}}),
             "finite number",
         ),
         (lambda d: json.dumps({**d, "parameters": None}), "'parameters'"),
@@ -466,7 +466,7 @@ def test_load_state_dict_changes_nothing_on_error():
     model = nn.MLP(1, [1], seed=0)
     before = model.state_dict()
     with pytest.raises(ValueError):
-        model.load_state_dict({"L1.N1.w0": 1.0, "L1.N1.b": float("nan")})
+        model.load_state_dict({"L1.N1.w1": 1.0, "L1.N1.b": float("nan")})
     assert model.state_dict() == before
 
 
