@@ -10,9 +10,10 @@ Example:
 """
 
 from autograd.check import gradcheck
-from autograd.draw import BackwardStep, backward_player, backward_steps, draw_graph, save
+from autograd.draw import draw_graph, save
 from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total
 from autograd.higher import grad, hessian
+from autograd.stepthrough import BackwardStep, backward_player, backward_steps
 
 __all__ = [
     "DERIVATIVES",

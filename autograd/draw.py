@@ -1,4 +1,9 @@
-"""Drawing computation graphs with Graphviz, and stepping through backpropagation.
+"""Drawing computation graphs with Graphviz.
+
+A drawing displays wherever a learner meets it: it offers Jupyter an SVG that
+scales to the cell's width, a PNG beside it for viewers that refuse SVG (an
+untrusted notebook in JupyterLab, Notebook 7 or VS Code), and a line of text.
+The step-through of the backward pass lives in `autograd.stepthrough`.
 
 The core engine never imports this module, and this module imports the
 `graphviz` package only when a graph is actually drawn.
@@ -6,16 +11,21 @@ The core engine never imports this module, and this module imports the
 
 from __future__ import annotations
 
+import base64
 import html
-import json
+import itertools
 import shutil
+import struct
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd.engine import Value, topological_order
+
+if TYPE_CHECKING:
+    from autograd.stepthrough import BackwardStep
 
 INSTALL_DOT = (
     "Graphviz's 'dot' program was not found; install Graphviz to render drawings:\n"
@@ -26,6 +36,36 @@ INSTALL_DOT = (
 INSTALL_PACKAGE = 'drawing needs the graphviz Python package: pip install "gradstep[viz]"'
 
 COLLAPSE_LEVELS = ("neuron", "layer")
+FONT = "Helvetica"  # one family for every word and number; Graphviz knows its metrics
+PNG_DPI = 144  # 1.5x: crisp on most screens, displayed at the SVG's size
+
+# One meaning per colour (the legend under each drawing says which are present).
+PARAMETER = "#cfe2ff"  # a leaf the training changes (nn's labels: L1.N1.w1, L1.N1.b)
+INPUT = "#d9f2d9"  # any other labelled leaf: data given to the computation
+CONSTANT = "#eeeeee"  # an unlabelled leaf: a number written in the expression
+COMPUTED = "#ffffff"  # the result of an operation
+GROUP = "#ece6f7"  # a collapsed neuron or layer
+CURRENT = "#d62728"  # in a step of the backward pass: the node passing gradient on
+PARTIAL = "#8c8c8c"  # a grad still being summed: more contributions are coming
+BORDER = "#555555"
+
+OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "**": "^", "neg": "−x", "total": "Σ", "dot": "w·x+b"}
+
+
+class Drawing(Protocol):
+    """What `draw_graph` and `nn.draw_network` return: a `graphviz.Digraph`.
+
+    It displays inline in Jupyter (SVG, with a PNG for viewers that refuse SVG);
+    `.source` is its DOT text; `save(drawing, "g.svg")` writes a file.
+    """
+
+    source: str
+
+    def pipe(self, format: str | None = ..., *args: Any, **kwargs: Any) -> bytes: ...
+
+    def _repr_mimebundle_(
+        self, include: Any = ..., exclude: Any = ..., **kwargs: Any
+    ) -> tuple[dict[str, Any], dict[str, Any]]: ...
 
 
 def _graphviz() -> Any:
@@ -36,23 +76,26 @@ def _graphviz() -> Any:
     return graphviz
 
 
-_digraph_class: Any = None
+_drawing_class: Any = None
 
 
-def new_digraph(**kwargs: Any) -> Any:
-    """A graphviz.Digraph whose rendering errors say how to install Graphviz.
+def new_digraph(summary: str = "a drawing", **kwargs: Any) -> Any:
+    """A graphviz.Digraph that displays in every notebook viewer, with a clear error
+    when Graphviz's `dot` is missing. `summary` is its text form.
 
     Example:
-        >>> g = new_digraph(name="example")
-        >>> type(g).__name__
-        'Drawing'
+        >>> g = new_digraph("a drawing of nothing", name="example")
+        >>> type(g).__name__, g._repr_mimebundle_.__name__
+        ('Digraph', '_repr_mimebundle_')
     """
-    global _digraph_class
-    if _digraph_class is None:
+    global _drawing_class
+    if _drawing_class is None:
         graphviz = _graphviz()
 
-        class Drawing(graphviz.Digraph):  # type: ignore[misc, name-defined]
-            """A Digraph that renders inline in Jupyter; missing `dot` gets a clear error."""
+        class Digraph(graphviz.Digraph):  # type: ignore[misc, name-defined]
+            """A Digraph shown as scalable SVG, PNG and text; missing `dot` gets a clear error."""
+
+            summary = "a drawing"
 
             def pipe(self, *args: Any, **kw: Any) -> Any:
                 try:
@@ -60,14 +103,66 @@ def new_digraph(**kwargs: Any) -> Any:
                 except graphviz.ExecutableNotFound:
                     raise RuntimeError(INSTALL_DOT) from None
 
-            def _repr_mimebundle_(self, *args: Any, **kw: Any) -> Any:
-                try:
-                    return super()._repr_mimebundle_(*args, **kw)
-                except graphviz.ExecutableNotFound:
-                    raise RuntimeError(INSTALL_DOT) from None
+            def _repr_mimebundle_(
+                self, include: Any = None, exclude: Any = None, **kw: Any
+            ) -> tuple[dict[str, Any], dict[str, Any]]:
+                return mimebundle(self, self.summary)
 
-        _digraph_class = Drawing
-    return _digraph_class(**kwargs)
+            def __repr__(self) -> str:
+                return f"<{self.summary}>"
+
+        _drawing_class = Digraph
+    graph = _drawing_class(**kwargs)
+    graph.summary = summary
+    return graph
+
+
+def mimebundle(graph: Any, summary: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The formats a notebook may pick from: SVG scaled to the cell, PNG, plain text.
+
+    Viewers choose the richest format they trust: JupyterLab shows the SVG in a
+    trusted notebook and the PNG in an untrusted one; static pages use the SVG.
+
+    Example:
+        >>> x = Value(2.0, label="x")
+        >>> data, metadata = mimebundle(draw_graph(x * x), "x squared")  # doctest: +SKIP
+        >>> sorted(data)  # doctest: +SKIP
+        ['image/png', 'image/svg+xml', 'text/plain']
+    """
+    svg = graph.pipe(format="svg").decode("utf-8")
+    png = _png(graph)
+    width, height = _png_size(png)
+    scale = 96 / PNG_DPI  # display at the SVG's size: CSS pixels are 1/96 inch
+    data = {
+        "image/svg+xml": fit_to_page(svg),
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": summary,
+    }
+    metadata = {"image/png": {"width": round(width * scale), "height": round(height * scale)}}
+    return data, metadata
+
+
+def _png(graph: Any) -> bytes:
+    sharp = graph.copy()
+    sharp.graph_attr["dpi"] = str(PNG_DPI)
+    return bytes(sharp.pipe(format="png"))
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk, right after the signature
+    return int(width), int(height)
+
+
+def fit_to_page(svg: str) -> str:
+    """An SVG that shrinks to the width of the page or cell it is shown in, never wider.
+
+    Example:
+        >>> fit_to_page('<?xml version="1.0"?>\\n<svg width="900pt" viewBox="0 0 900 80">')
+        '<svg style="max-width:100%;height:auto" width="900pt" viewBox="0 0 900 80">'
+    """
+    start = svg.find("<svg")
+    svg = svg[start:] if start >= 0 else svg
+    return svg.replace("<svg", '<svg style="max-width:100%;height:auto"', 1)
 
 
 def save(graph: Any, path: str | Path) -> Path:
@@ -76,7 +171,7 @@ def save(graph: Any, path: str | Path) -> Path:
     Example:
         >>> import tempfile, os
         >>> x = Value(2.0, label="x"); y = x * x
-        >>> out = save(draw_graph(y), os.path.join(tempfile.mkdtemp(), "y.svg"))
+        >>> out = save(draw_graph(y), os.path.join(tempfile.mkdtemp(), "y.svg"))  # needs dot
         >>> out.read_text().lstrip().startswith("<?xml")
         True
     """
@@ -90,119 +185,93 @@ def save(graph: Any, path: str | Path) -> Path:
     return path
 
 
-def _number(x: float) -> str:
-    return f"{x:.4g}"
-
-
-def _is_parameter(v: Value) -> bool:
-    return not v.inputs and bool(v.label)
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """What one node sends to one input: local_grad * upstream, added to input.grad."""
-
-    input: Value
-    local_grad: float
-    upstream: float
-    product: float
-    input_grad_after: float
-
-
-@dataclass(frozen=True)
-class BackwardStep:
-    """One node's turn in the backward pass (see `backward_steps`)."""
-
-    index: int
-    node: Value
-    grad: float
-    contributions: tuple[Contribution, ...]
-    order: list[Value]  # every node, in the order backward visits them (shared by all steps)
-
-    @property
-    def done(self) -> set[Value]:
-        """The nodes whose gradient is final at this step: every node that uses them
-        has passed its share on (the nodes visited so far, and their inputs whose
-        last user has been visited)."""
-        final = set(self.order[: self.index + 1])
-        last_user: dict[Value, int] = {}
-        for position, node in enumerate(self.order):
-            for child in node.inputs:
-                last_user[child] = position
-        final.update(node for node, position in last_user.items() if position <= self.index)
-        return final
-
-    def __str__(self) -> str:
-        name = _name(self.node)
-        head = f"step {self.index + 1}/{len(self.order)}: {name} has grad {_number(self.grad)}"
-        if not self.contributions:
-            return head + (" (a leaf: nothing to pass on)" if not self.node.inputs else "")
-        lines = [head + f"; it passes gradient to its inputs through '{self.node.op}':"]
-        for c in self.contributions:
-            lines.append(
-                f"  {_name(c.input)}: local {_number(c.local_grad)} x upstream "
-                f"{_number(c.upstream)} = {_number(c.product)}, so its grad is now "
-                f"{_number(c.input_grad_after)}"
-            )
-        return "\n".join(lines)
-
-
-def _name(v: Value) -> str:
-    if v.label:
-        return v.label
-    return f"({v.op} = {_number(v.data)})" if v.op else f"constant {_number(v.data)}"
-
-
-def backward_steps(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
-    """Run `root.backward(grad)` one node at a time, yielding what each node does.
-
-    Each step names the node, its (now final) grad, and for each input the local
-    derivative, the upstream grad, their product and the input's grad after adding
-    it: a node used twice visibly receives two contributions. When the iteration
-    ends every grad equals what `root.backward(grad)` gives.
+def number(x: float) -> str:
+    """How drawings and captions write a number: 4 significant digits, a true minus sign.
 
     Example:
-        >>> x = Value(3.0, label="x")
-        >>> y = x * x
-        >>> for step in backward_steps(y):
-        ...     print(step)
-        step 1/2: (* = 9) has grad 1; it passes gradient to its inputs through '*':
-          x: local 3 x upstream 1 = 3, so its grad is now 3
-          x: local 3 x upstream 1 = 3, so its grad is now 6
-        step 2/2: x has grad 6 (a leaf: nothing to pass on)
+        >>> number(-0.123456), number(2.0), number(12346.0)
+        ('−0.1235', '2', '1.235e+04')
     """
-    order = topological_order(root)
-    order.reverse()
-    for node in order:
-        if node.inputs:
-            node.grad = 0.0
-    root.grad += float(grad)
-    for index, node in enumerate(order):
-        upstream = node.grad
-        contributions = []
-        for child, local in zip(node.inputs, node.local_grads):
-            product = local * upstream
-            child.grad += product
-            contributions.append(Contribution(child, local, upstream, product, child.grad))
-        yield BackwardStep(index, node, upstream, tuple(contributions), order)
+    return f"{x:.4g}".replace("-", "−", 1) if x < 0 else f"{x:.4g}"
+
+
+def is_parameter(v: Value) -> bool:
+    """A leaf labelled the way nn labels parameters (`L1.N1.w1`): something training changes."""
+    return not v.inputs and "." in v.label
+
+
+def name(v: Value, limit: int = 24) -> str:
+    """A short readable name: the label, or the expression that computed the node.
+
+    Example:
+        >>> x = Value(2.0, label="x"); w = Value(3.0, label="w")
+        >>> name(x * w), name((x * w + 1).tanh()), name(Value(0.5))
+        ('x×w', 'tanh(x×w+1)', '0.5')
+    """
+    text = _expression(v, limit)
+    return text if text is not None else f"({OP_SYMBOLS.get(v.op, v.op)} = {number(v.data)})"
+
+
+def _expression(v: Value, budget: int) -> str | None:
+    """The expression that computed `v` if it fits in `budget` characters, else None.
+    Each level down spends one character, so the recursion is at most `budget` deep."""
+    if v.label or not v.inputs:
+        return v.label or number(v.data)
+    if budget <= 1 or v.op in ("total", "dot"):
+        return None
+    parts = [_expression(i, budget - 1) for i in v.inputs]
+    if None in parts:
+        return None
+    symbol = OP_SYMBOLS.get(v.op, v.op)
+    if len(parts) == 2:
+        left = _paren(v.inputs[0], parts[0] or "", v.op, right=False)
+        text = f"{left}{symbol}{_paren(v.inputs[1], parts[1] or '', v.op, right=True)}"
+    elif v.op == "neg":
+        text = f"−{_paren(v.inputs[0], parts[0] or '', '**', right=False)}"
+    else:
+        text = f"{v.op}({parts[0]})"
+    return text if len(text) <= budget else None
+
+
+PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+
+
+def _paren(v: Value, text: str, parent: str, right: bool) -> str:
+    """Parenthesise a part of an expression only where arithmetic needs it."""
+    if v.label or not v.inputs or v.op not in PRECEDENCE:
+        return text  # a name, a number or a function call binds tightest
+    mine, theirs = PRECEDENCE[v.op], PRECEDENCE[parent]
+    needed = mine < theirs or (mine == theirs and (right or parent == "**"))
+    return f"({text})" if needed else text
+
+
+@dataclass(frozen=True)
+class GradView:
+    """How one node's grad shows in a step of the backward pass."""
+
+    grad: float | None  # None: no gradient has reached it yet
+    state: str  # "final", "partial" (more to come) or "changed" (just received some)
+
+
+NOT_REACHED = GradView(None, "partial")
 
 
 def _groups(order: list[Value], level: str) -> dict[Value, str]:
     """Assign nodes to the neuron or layer whose parameters they are computed from.
 
-    Parameters are labelled leaves named like "L1.N3.w1": the neuron is "L1.N3",
-    the layer "L1". A node joins a group if one of its inputs is a parameter of
-    that group, or if all its inputs already belong to that group.
+    Parameters are labelled like "L1.N3.w1": the neuron is "L1.N3", the layer
+    "L1". A node joins a group if one of its inputs is a parameter of that
+    group, or if all its inputs already belong to that group.
     """
     group: dict[Value, str] = {}
     for node in order:
-        if _is_parameter(node) and "." in node.label:
+        if is_parameter(node):
             parts = node.label.split(".")
             group[node] = parts[0] if level == "layer" else ".".join(parts[:-1])
             continue
         if not node.inputs:
             continue
-        from_params = {group[i] for i in node.inputs if _is_parameter(i) and i in group}
+        from_params = {group[i] for i in node.inputs if is_parameter(i) and i in group}
         if len(from_params) == 1:
             group[node] = from_params.pop()
             continue
@@ -233,48 +302,83 @@ def _within(order: list[Value], center: Value, depth: int) -> set[Value]:
     return seen
 
 
-def _grad_color(magnitude: float, largest: float) -> str:
-    """White for no gradient, deepening to orange for the largest |grad| in the picture."""
+def grad_color(magnitude: float, largest: float) -> str:
+    """White for no gradient, deepening to orange for the largest |grad| in the picture.
+
+    Example:
+        >>> grad_color(0.0, 2.0), grad_color(2.0, 2.0)
+        ('#ffffff', '#ff8c00')
+    """
     t = 0.0 if largest == 0 else min(1.0, magnitude / largest)
     g = int(255 - t * (255 - 140))
     b = int(255 - t * 255)
     return f"#ff{g:02x}{b:02x}"
 
 
+def _legend(items: list[tuple[str, str]]) -> str:
+    """A one-row legend: a colour swatch (or a coloured word) before each meaning."""
+    cells = []
+    for colour, text in items:
+        if colour.startswith("#"):
+            cells.append(f'<td border="1" bgcolor="{colour}" width="14" height="12"></td>')
+        else:
+            cells.append(f"<td>{colour}</td>")
+        cells.append(f'<td align="left">{text}</td><td width="8"></td>')
+    return f'<<table border="0" cellspacing="2" color="{BORDER}"><tr>{"".join(cells)}</tr></table>>'
+
+
+def _natural_key(label: str) -> list[Any]:
+    """Sort "L1.N10" after "L1.N9": numbers inside labels compare as numbers."""
+    key: list[Any] = []
+    for part in label.split("."):
+        head = part.rstrip("0123456789")
+        tail = part[len(head) :]
+        key.append((head, int(tail) if tail else -1))
+    return key
+
+
 def draw_graph(
     root: Value,
     rankdir: str = "LR",
     *,
+    parameters: Iterable[Value] | None = None,
     max_nodes: int = 500,
     around: Value | None = None,
     depth: int = 2,
     collapse: str | None = None,
     color_by_grad: bool = False,
     highlight: BackwardStep | None = None,
-) -> Any:
+    legend: bool = True,
+) -> Drawing:
     """Draw the graph that computed `root`: every Value with its label, data and grad.
 
-    Each Value is a box (label | data | grad); each operation a small oval between
-    its inputs and its result. Parameters (labelled leaves) are blue, constants
-    grey, intermediate results white. Options:
+    Each Value is a box (its label, then data and grad); each operation a small
+    oval between its inputs and its result. One meaning per colour, named in a
+    legend under the drawing: blue for parameters (what training changes: nn's
+    labels such as `L1.N1.w1`, or the leaves given as `parameters=`), green for
+    other labelled leaves (inputs), grey for constants (shown by their value),
+    white for computed results. Options:
 
-    - `color_by_grad`: fill each box by |grad|, so the eye finds where gradient flows.
+    - `color_by_grad`: fill each box by |grad| instead, so the eye finds where
+      gradient flows (white 0, orange the largest; the legend gives the scale).
     - `around=node, depth=k`: draw only the nodes within k steps of `node`.
-    - `collapse="neuron"` or `"layer"`: one box per neuron or layer (found from
-      parameter labels such as "L1.N3.w1"), for graphs too big to read.
-    - `highlight=step` (from `backward_steps`): mark that step's node and the edges
-      it sends gradient along; grads not yet final show as blank.
+    - `collapse="neuron"` or `"layer"`: one box per neuron or layer, in order,
+      each with its output, the output's grad and its parameters' gradients.
+    - `highlight=step` (from `backward_steps`): that step of the backward pass,
+      the node passing gradient on and the edges it uses in red; grads that are
+      not final yet are grey, grads no contribution has reached yet are blank.
     - `max_nodes`: refuse graphs larger than this, saying what to do instead.
 
-    Returns a `graphviz.Digraph`: it renders inline in Jupyter; `save(g, "g.svg")`
-    writes a file.
+    Returns a `graphviz.Digraph`. In Jupyter it displays as an SVG that shrinks
+    to the cell's width (and as a PNG where SVG is refused, as in an untrusted
+    notebook); `save(g, "g.svg")` writes a file.
 
     Example:
         >>> x = Value(2.0, label="x"); w = Value(-3.0, label="w")
         >>> y = (x * w).tanh(); y.label = "y"
         >>> y.backward()
         >>> source = draw_graph(y).source
-        >>> "tanh" in source and "x" in source and "grad" in source
+        >>> "tanh" in source and ">x<" in source and "grad" in source
         True
     """
     if not isinstance(root, Value):
@@ -283,221 +387,303 @@ def draw_graph(
         raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if collapse not in (None, *COLLAPSE_LEVELS):
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
-    order = topological_order(root)
+    views = highlight.grad_views() if highlight is not None else None
+    return _draw(
+        root,
+        rankdir,
+        parameters=set(parameters) if parameters is not None else None,
+        max_nodes=max_nodes,
+        around=around,
+        depth=depth,
+        collapse=collapse,
+        color_by_grad=color_by_grad,
+        current=highlight.node if highlight is not None else None,
+        views=views,
+        legend=legend,
+    )
+
+
+def _draw(
+    root: Value,
+    rankdir: str,
+    *,
+    parameters: set[Value] | None = None,
+    max_nodes: int = 500,
+    around: Value | None = None,
+    depth: int = 2,
+    collapse: str | None = None,
+    color_by_grad: bool = False,
+    current: Value | None = None,
+    views: Mapping[Value, GradView] | None = None,
+    legend: bool = True,
+    passing: bool = True,
+    cell_chars: int = 0,
+    order: list[Value] | None = None,
+) -> Drawing:
+    """`draw_graph`, plus what the step-through needs: `views` (each node's grad at a
+    step), `current` (outlined) and whether it is `passing` gradient on (its edges in
+    red), and `cell_chars`, the width of every number cell, which keeps one layout
+    for every frame."""
+    order = order if order is not None else topological_order(root)
     nodes = order
     if around is not None:
         near = _within(order, around, depth)
         nodes = [n for n in order if n in near]
     group = _groups(order, collapse) if collapse else {}
-    shown = {n: group.get(n) for n in nodes}
-    count = len({g if g else n for n, g in shown.items()})
-    if count > max_nodes:
-        raise ValueError(
-            f"the graph has {count} nodes to draw, more than max_nodes={max_nodes}: draw a piece "
-            f"of it with around=node, depth=k, or one box per neuron with collapse='neuron' "
-            f"(or 'layer'), or raise max_nodes if you really want it all"
-        )
-
-    done: set[Value] | None = None
-    current: Value | None = None
-    if highlight is not None:
-        done = highlight.done
-        current = highlight.node
-
-    graph = new_digraph(
-        graph_attr={"rankdir": rankdir, "bgcolor": "white"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"arrowsize": "0.6", "color": "#555555"},
-    )
-    largest = max((abs(n.grad) for n in nodes), default=0.0)
-
-    def node_id(v: Value) -> str:
-        g = shown.get(v)
-        return f"group_{g}" if g else f"v{id(v)}"
-
-    # groups: one box each, showing the group's size and the output it passes on
     members: dict[str, list[Value]] = {}
-    for n, g in shown.items():
-        if g:
-            members.setdefault(g, []).append(n)
-    for g, vs in members.items():
-        out = vs[-1]
-        texts = [
-            f"<b>{html.escape(g)}</b>",
-            f"{len(vs)} nodes",
-            f"out data {_number(out.data)}",
-            f"out grad {_number(out.grad)}",
-        ]
-        cells = "".join(f"<td>{t}</td>" for t in texts)
-        graph.node(
-            f"group_{g}",
-            label=f'<<table border="0" cellborder="1" cellspacing="0"><tr>{cells}</tr></table>>',
-            shape="plaintext",
-            style="filled",
-            fillcolor="#e8e0f8",
+    for n in nodes:
+        if n in group:
+            members.setdefault(group[n], []).append(n)
+    singles = [n for n in nodes if n not in group]
+    if len(singles) + len(members) > max_nodes:
+        raise ValueError(
+            f"the graph has {len(singles) + len(members)} nodes to draw, more than "
+            f"max_nodes={max_nodes}: draw a piece of it with around=node, depth=k, or one box "
+            f"per neuron with collapse='neuron' (or 'layer'), or raise max_nodes if you "
+            f"really want it all"
         )
+    what = (
+        f"one box per {collapse}" if collapse else f"{sum(1 for n in nodes if n.inputs)} operations"
+    )
+    picture = _Picture(
+        new_digraph(
+            f"computation graph of {name(root)}: {len(nodes)} values, {what} "
+            "(a Graphviz drawing: each box shows a value's data and grad)",
+            graph_attr={
+                "rankdir": rankdir,
+                "bgcolor": "white",
+                "nodesep": "0.15",
+                "ranksep": "0.25",
+                "fontname": FONT,
+                "fontsize": "10",
+                "labelloc": "b",
+            },
+            node_attr={"fontname": FONT, "fontsize": "10"},
+            edge_attr={"arrowsize": "0.6", "color": "#666666"},
+        ),
+        ids={node: f"n{i}" for i, node in enumerate(order, start=1)},  # stable, readable ids
+        group={n: g for g, vs in members.items() for n in vs},
+        parameters=parameters,
+        color_by_grad=color_by_grad,
+    )
+    groups = sorted(members, key=_natural_key)
+    picture.group_ids = {g: f"g{i}" for i, g in enumerate(groups, start=1)}
+    grads = [abs(n.grad) for n in singles if picture.kind(n) != "constant"]
+    grads += [abs(p.grad) for vs in members.values() for p in vs if is_parameter(p)]
+    picture.largest = max(grads, default=0.0)
 
-    for v in nodes:
-        if shown.get(v):
-            continue
-        if done is not None and v not in done:
-            grad_text = "grad &nbsp; &nbsp; &nbsp;"
-        else:
-            grad_text = f"grad {_number(v.grad)}"
-        if _is_parameter(v):
-            fill = "#d6e9ff"
-        elif not v.inputs:
-            fill = "#eeeeee"
-        else:
-            fill = "#ffffff"
-        if color_by_grad and (done is None or v in done):
-            fill = _grad_color(abs(v.grad), largest)
-        texts = [html.escape(v.label)] if v.label else []
-        texts += [f"data {_number(v.data)}", grad_text]
-        row = "".join(f"<td>{t}</td>" for t in texts)
-        border = "3" if v is current else "1"
-        colour = "#d62728" if v is current else "#333333"
-        graph.node(
-            node_id(v),
-            label=(
-                f'<<table border="{border}" color="{colour}" cellborder="1" cellspacing="0" '
-                f'bgcolor="{fill}"><tr>{row}</tr></table>>'
-            ),
-            shape="plaintext",
-        )
+    for g in groups:
+        picture.group_box(g, members[g], collapse or "")
+    picture.keep_in_order(groups)
+    texts = [number(n.data) for n in singles] + [number(n.grad) for n in singles]
+    width = int(max([len(t) for t in texts] + [cell_chars, 4]) * 6 + 8)
+    for v in singles:
+        view = views.get(v, NOT_REACHED) if views is not None else None
+        picture.value_box(v, view, width, outlined=v is current)
+    picture.edges(nodes, current if passing else None)
+    if legend:
+        picture.legend(singles, collapse if members else None, views is not None)
+    drawing: Drawing = picture.graph
+    return drawing
 
-    visible = set(nodes)
-    drawn_edges: set[tuple[str, str]] = set()
-    for v in nodes:
-        if not v.inputs:
-            continue
-        target = node_id(v)
-        inside_group = bool(shown.get(v))
-        if not inside_group:
-            op_id = f"op{id(v)}"
-            graph.node(
-                op_id,
-                label=html.escape(v.op),
-                shape="ellipse",
+
+class _Picture:
+    """One drawing being built: how each kind of node looks, and the edges between them."""
+
+    def __init__(
+        self,
+        graph: Any,
+        ids: dict[Value, str],
+        group: dict[Value, str],
+        parameters: set[Value] | None,
+        color_by_grad: bool,
+    ) -> None:
+        self.graph = graph
+        self.ids = ids
+        self.group = group  # node -> the neuron or layer it is drawn inside
+        self.group_ids: dict[str, str] = {}
+        self.parameters = parameters
+        self.color_by_grad = color_by_grad
+        self.largest = 0.0  # the largest |grad| shown: the colour scale's top
+
+    def kind(self, v: Value) -> str:
+        if v.inputs:
+            return "computed"
+        if self.parameters is not None:
+            return "parameter" if v in self.parameters else "input" if v.label else "constant"
+        return "parameter" if is_parameter(v) else "input" if v.label else "constant"
+
+    def node_id(self, v: Value) -> str:
+        g = self.group.get(v)
+        return self.group_ids[g] if g else self.ids[v]
+
+    def value_box(self, v: Value, view: GradView | None, cell_width: int, outlined: bool) -> None:
+        """A box with the label on top, then data and grad; a constant is its number."""
+        kind = self.kind(v)
+        if kind == "constant":
+            self.graph.node(
+                self.ids[v],
+                label=number(v.data),
+                shape="box",
+                style="rounded,filled",
+                fillcolor=CONSTANT,
+                color="#999999",
+                height="0.25",
                 width="0.3",
-                height="0.3",
-                fontsize="10",
-                style="filled",
-                fillcolor="#fff7d6",
+                margin="0.04,0.02",
+                tooltip=f"the constant {number(v.data)}",
             )
-            graph.edge(op_id, target)
-            target = op_id
-        for i, child in enumerate(v.inputs):
-            if child not in visible:
+            return
+        fill = {"parameter": PARAMETER, "input": INPUT}.get(kind, COMPUTED)
+        if self.color_by_grad and (view is None or view.state == "final"):
+            fill = grad_color(abs(v.grad), self.largest)
+        grad_text, grad_colour = number(v.grad), "black"
+        if view is not None:
+            grad_text = "" if view.grad is None else number(view.grad)
+            grad_colour = {"changed": CURRENT, "partial": PARTIAL}.get(view.state, "black")
+        # a fixed size: the text measured by Graphviz's fonts never moves the layout
+        cell = f'align="right" width="{cell_width}" height="17" fixedsize="true"'
+        rows = [f'<tr><td colspan="2"><b>{html.escape(v.label)}</b></td></tr>'] if v.label else []
+        rows.append(
+            f'<tr><td align="left">data</td>'
+            f"<td {cell}>{number(v.data)}</td></tr>"
+        )
+        rows.append(
+            f'<tr><td align="left">grad</td><td {cell}>'
+            f'<font color="{grad_colour}">{grad_text or "&nbsp;"}</font></td></tr>'
+        )
+        self.graph.node(
+            self.ids[v],
+            label=_table(fill, "".join(rows)),
+            shape="box",
+            style="rounded",
+            margin="0.02",
+            penwidth="3",
+            color=CURRENT if outlined else "white",  # an outline that takes no room when off
+            tooltip=f"{name(v)}: {kind}, data {number(v.data)}, grad {number(v.grad)}",
+        )
+
+    def group_box(self, g: str, members: list[Value], level: str) -> None:
+        """One neuron or layer: its output, the output's grad and its parameters' grads."""
+        params = sorted(
+            (v for v in members if is_parameter(v)), key=lambda p: _natural_key(p.label)
+        )
+        computed = [v for v in members if v.inputs]
+        out = computed[-1] if computed else members[-1]
+        title = _group_title(g, level, members)
+        rows: list[tuple[str, str]] = []
+        if level == "neuron":
+            rows += [("output", number(out.data)), ("its grad", number(out.grad))]
+        else:
+            rows.append(("neurons", str(len({p.label.rsplit(".", 1)[0] for p in params}))))
+        rows += _parameter_grad_rows(params, g)
+        fill = GROUP
+        if self.color_by_grad:
+            fill = grad_color(max((abs(p.grad) for p in params), default=0.0), self.largest)
+        body = f'<tr><td colspan="2"><b>{html.escape(title)}</b></td></tr>' + "".join(
+            f'<tr><td align="left">{html.escape(a)}</td>'
+            f'<td align="right">{html.escape(b)}</td></tr>'
+            for a, b in rows
+        )
+        self.graph.node(
+            self.group_ids[g],
+            label=_table(fill, body),
+            shape="plaintext",
+            tooltip=f"{title}: " + "; ".join(f"{a} {b}" for a, b in rows),
+        )
+
+    def keep_in_order(self, groups: list[str]) -> None:
+        """Invisible edges within each layer keep its neurons in order (N1 on top)."""
+        layers: dict[str, list[str]] = {}
+        for g in groups:
+            layers.setdefault(g.split(".")[0], []).append(self.group_ids[g])
+        for same in layers.values():
+            if len(same) > 1:
+                with self.graph.subgraph() as s:
+                    s.attr(rank="same")
+                    for a, b in itertools.pairwise(same):
+                        s.edge(a, b, style="invis")
+
+    def edges(self, nodes: list[Value], passing: Value | None) -> None:
+        """Each op as a small oval: inputs -> op -> result. The node `passing` gradient
+        on has its edges in red, pointing back the way the gradient goes."""
+        visible = set(nodes)
+        drawn: set[tuple[str, str]] = set()
+        for v in nodes:
+            if not v.inputs:
                 continue
-            source = node_id(child)
-            if source == node_id(v):
-                continue  # an edge inside a collapsed group
-            key = (source, target)
-            if inside_group and key in drawn_edges:
-                continue
-            drawn_edges.add(key)
-            attrs: dict[str, str] = {}
-            if v is current and highlight is not None:
-                c = highlight.contributions[i]
-                attrs = {
-                    "color": "#d62728",
-                    "penwidth": "2.5",
-                    "dir": "back",
-                    "fontcolor": "#d62728",
-                    "fontsize": "10",
-                    "label": html.escape(
-                        f"{_number(c.local_grad)} x {_number(c.upstream)} = {_number(c.product)}"
-                    ),
-                }
-            graph.edge(source, target, **attrs)
-    return graph
-
-
-class BackwardPlayer:
-    """A self-contained HTML player: one SVG frame per backward step, with
-    previous/next buttons and a slider. Displays inline in Jupyter.
-
-    Example:
-        >>> x = Value(1.5, label="x"); y = (x * x).tanh()
-        >>> player = BackwardPlayer(y)
-        >>> len(player.frames) == len(player.captions) == 3
-        True
-    """
-
-    def __init__(self, root: Value, max_frames: int = 200, **draw_options: Any) -> None:
-        self.frames: list[str] = []
-        self.captions: list[str] = []
-        for count, step in enumerate(backward_steps(root), start=1):
-            if count > max_frames:
-                raise ValueError(
-                    f"more than max_frames={max_frames} backward steps: play a smaller "
-                    "expression, or raise max_frames"
+            target = self.node_id(v)
+            inside_group = v in self.group
+            hot = {"color": CURRENT, "penwidth": "2.5", "dir": "back"} if v is passing else {}
+            if not inside_group:
+                op_id = f"op{self.ids[v][1:]}"
+                self.graph.node(
+                    op_id,
+                    label=html.escape(OP_SYMBOLS.get(v.op, v.op)),
+                    shape="ellipse",
+                    width="0.3",
+                    height="0.25",
+                    margin="0.02",
+                    style="filled",
+                    fillcolor="#fff4cc",
+                    color="#b59b3a",
+                    tooltip=f"the operation {v.op}",
                 )
-            svg = draw_graph(root, highlight=step, **draw_options).pipe(format="svg")
-            text = svg.decode("utf-8")
-            self.frames.append(text[text.find("<svg") :])
-            self.captions.append(str(step))
+                self.graph.edge(op_id, target, **hot)
+                target = op_id
+            for child in v.inputs:
+                source = self.node_id(child)
+                if child not in visible or source == self.node_id(v):
+                    continue  # outside the drawing, or inside one collapsed box
+                if inside_group and (source, target) in drawn:
+                    continue  # one edge per neuron-to-neuron link; elsewhere one per use
+                drawn.add((source, target))
+                self.graph.edge(source, target, **hot)
 
-    def to_html(self) -> str:
-        """The player as one HTML fragment (plain HTML and JavaScript)."""
-        uid = f"gradstep-player-{id(self)}"
-        frames = "".join(
-            f'<div class="frame" style="display:{"block" if i == 0 else "none"}">{svg}</div>'
-            for i, svg in enumerate(self.frames)
-        )
-        last = len(self.frames) - 1
-        return f"""<div id="{uid}" style="font-family:sans-serif">
-<div style="margin-bottom:6px">
-<button data-go="-1">&#9664; previous</button>
-<input type="range" min="0" max="{last}" value="0" style="width:50%;vertical-align:middle">
-<button data-go="1">next &#9654;</button>
-</div>
-<pre class="caption" style="background:#f6f6f6;padding:6px;white-space:pre-wrap"></pre>
-{frames}
-<script>
-(function() {{
-  var root = document.getElementById("{uid}");
-  var frames = root.querySelectorAll(".frame");
-  var captions = {json.dumps(self.captions)};
-  var slider = root.querySelector("input");
-  function show(i) {{
-    i = Math.max(0, Math.min(frames.length - 1, i));
-    for (var k = 0; k < frames.length; k++) frames[k].style.display = k === i ? "block" : "none";
-    slider.value = i;
-    root.querySelector(".caption").textContent = captions[i];
-  }}
-  root.querySelectorAll("button").forEach(function(b) {{
-    b.addEventListener("click", function() {{
-      show(parseInt(slider.value) + parseInt(b.getAttribute("data-go")));
-    }});
-  }});
-  slider.addEventListener("input", function() {{ show(parseInt(slider.value)); }});
-  show(0);
-}})();
-</script>
-</div>"""
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-    def save(self, path: str | Path) -> Path:
-        """Write the player as a standalone HTML page."""
-        path = Path(path)
-        path.write_text(
-            f"<!doctype html><meta charset='utf-8'>\n{self.to_html()}\n", encoding="utf-8"
-        )
-        return path
+    def legend(self, singles: list[Value], collapsed: str | None, stepping: bool) -> None:
+        """One line under the drawing naming each colour it uses."""
+        items: list[tuple[str, str]] = []
+        if self.color_by_grad:
+            items += [("#ffffff", "grad 0"), (grad_color(1, 1), f"|grad| {number(self.largest)}")]
+        else:
+            kinds = {self.kind(n) for n in singles}
+            colours = {"parameter": PARAMETER, "input": INPUT, "constant": CONSTANT}
+            items += [(colours[k], k) for k in colours if k in kinds]
+            if collapsed:
+                items.append((GROUP, f"a {collapsed}: its output and its parameters' grads"))
+        if stepping:
+            items.append((f'<font color="{CURRENT}"><b>red</b></font>', "passing grad back now"))
+            items.append((f'<font color="{PARTIAL}"><b>grey</b></font>', "grad not final yet"))
+        if items:
+            self.graph.attr(label=_legend(items))
 
 
-def backward_player(root: Value, **options: Any) -> BackwardPlayer:
-    """Step through `root.backward()` frame by frame, inline in a notebook.
+def _table(fill: str, rows: str) -> str:
+    return (
+        f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="2" '
+        f'color="{BORDER}" bgcolor="{fill}">{rows}</table>>'
+    )
 
-    Runs the backward pass (filling every grad) and renders one drawing per step.
 
-    Example:
-        >>> x = Value(0.5, label="x"); y = x.exp() * x
-        >>> "<svg" in backward_player(y).to_html()
-        True
-    """
-    return BackwardPlayer(root, **options)
+def _group_title(g: str, level: str, members: list[Value]) -> str:
+    ops = [v.op for v in members if v.inputs]
+    activation = ops[-1] if ops and ops[-1] in ("tanh", "relu", "sigmoid") else "linear"
+    return f"neuron {g} ({activation})" if level == "neuron" else f"layer {g} ({activation})"
+
+
+def _parameter_grad_rows(params: list[Value], group: str) -> list[tuple[str, str]]:
+    """The parameters' gradients, as a learner reads them: each of them if few, else the
+    largest, named within the group (`w2` in a neuron, `N3.w2` in a layer)."""
+
+    def short(p: Value) -> str:
+        return p.label[len(group) + 1 :] if p.label.startswith(group + ".") else p.label
+
+    rows = []
+    for kind in ("w", "b"):
+        some = [p for p in params if short(p).split(".")[-1].startswith(kind)]
+        if len(some) <= 3:
+            rows += [(f"grad {short(p)}", number(p.grad)) for p in some]
+        else:
+            big = max(some, key=lambda p: abs(p.grad))
+            rows.append((f"largest grad {kind}", f"{number(big.grad)} ({short(big)})"))
+    return rows

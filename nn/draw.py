@@ -1,17 +1,21 @@
-"""The network picture: neurons in columns, one edge per weight."""
+"""The network picture: neurons in columns, one edge per weight, a legend for the colours."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from autograd.draw import new_digraph
+from autograd.draw import BORDER, FONT, INPUT, Drawing, new_digraph, number
 from nn.module import MLP
+
+COLUMN = 2.4  # inches between layers
+ROW = 0.95  # inches between neurons, for layers of up to 7; taller layers are packed closer
+TALLEST = 7.0  # inches: a picture a learner can see whole
 
 
 def _colour(x: float, largest: float) -> str:
-    """Red for positive, blue for negative, paler for smaller magnitudes."""
+    """Red for positive, blue for negative, paler for smaller magnitudes, white for 0."""
     t = _strength(x, largest)
-    fade = int(225 - t * 205)
+    fade = int(255 - t * 235)
     return f"#ff{fade:02x}{fade:02x}" if x >= 0 else f"#{fade:02x}{fade:02x}ff"
 
 
@@ -20,20 +24,26 @@ def _strength(x: float, largest: float) -> float:
     return 0.0 if largest == 0 else min(1.0, abs(x) / largest) ** 0.5
 
 
-def draw_network(model: MLP, show: str = "grad") -> Any:
-    """Draw an MLP as neurons in columns by layer with one edge per weight.
+def _pos(column: int, row: int, count: int, spacing: float) -> str:
+    return f"{column * COLUMN:.2f},{((count - 1) / 2 - row) * spacing:.2f}!"  # centred on y = 0
 
-    Edge colour and width follow each weight's gradient (`show="grad"`, after a
-    backward pass: which weights the gradient wants to move most) or its value
-    (`show="value"`). Red is positive, blue negative. Each neuron shows its bias.
+
+def draw_network(model: MLP, show: str = "grad") -> Drawing:
+    """Draw an MLP as neurons in columns by layer, with one edge per weight.
+
+    With `show="grad"` (after a backward pass) every edge is coloured and sized by
+    its weight's gradient and every neuron filled by its bias's gradient: where
+    the gradient wants to move the parameters most. `show="value"` shows the
+    parameters themselves. Red is positive, blue negative, paler is smaller, on
+    one scale for all parameters; the legend under the picture gives it.
 
     Example:
         >>> import nn
         >>> model = nn.MLP(2, [3, 1], seed=0)
         >>> model([0.5, -1.0]).backward()
         >>> g = draw_network(model)
-        >>> g.source.count("->")
-        9
+        >>> g.source.count("->"), "L2.N1.b" in g.source
+        (9, True)
     """
     if not isinstance(model, MLP):
         raise TypeError(f"draw_network draws an nn.MLP, got {type(model).__name__}")
@@ -43,70 +53,101 @@ def draw_network(model: MLP, show: str = "grad") -> Any:
     def amount(p: Any) -> float:
         return float(p.grad if show == "grad" else p.data)
 
-    weights = [w for layer in model.layers for n in layer.neurons for w in n.w]
-    largest = max((abs(amount(w)) for w in weights), default=0.0)
+    params = model.parameters()
+    largest = max((abs(amount(p)) for p in params), default=0.0)
     tallest = max(model.nin, *model.nouts)
+    row = min(ROW, TALLEST / tallest)
+    compact = row < 0.7  # one line per neuron instead of two
+    word = "grad" if show == "grad" else "value"
 
-    # neato with pinned positions: columns by layer, neurons in order top to bottom
     graph = new_digraph(
-        engine="neato",
+        f"network picture of {model!r}: edges and neuron fills show each parameter's {word}",
+        engine="neato",  # positions pinned: columns by layer, neurons in order top to bottom
         graph_attr={
             "splines": "line",
             "outputorder": "edgesfirst",
-            "fontname": "Helvetica",
-            "fontsize": "11",
-            "label": f"edge colour and width: weight {show} (red +, blue -)",
+            "fontname": FONT,
+            "fontsize": "12",
+            "labelloc": "b",
+            "label": _legend(largest, word),
         },
-        node_attr={
-            "shape": "circle",
-            "fontname": "Helvetica",
-            "fontsize": "9",
-            "fixedsize": "true",
-            "width": "0.7",
-            "style": "filled",
-        },
+        node_attr={"fontname": FONT, "fontsize": "12", "style": "filled", "color": BORDER},
     )
-
-    def place(column: int, row: int, count: int) -> str:
-        return f"{column * 2.6:.2f},{((count - 1) / 2 - row) * 0.85:.2f}!"  # centred on y = 0
+    top = (tallest - 1) * row / 2 + 0.6
+    titles = ["inputs"] + [
+        f"L{i} ({layer.activation or 'linear'})" for i, layer in enumerate(model.layers, 1)
+    ]
+    for column, title in enumerate(titles):
+        graph.node(
+            f"title{column}",
+            label=title,
+            shape="plaintext",
+            style="",
+            pos=f"{column * COLUMN:.2f},{top:.2f}!",
+        )
 
     previous = []
-    for i in range(model.nin):
-        node = f"x{i + 1}"
-        graph.node(node, label=f"x{i + 1}", pos=place(0, i, model.nin), fillcolor="#eeeeee")
-        previous.append(node)
-    top = f"0,{(tallest - 1) * 0.85 / 2 + 0.9:.2f}!"
-    graph.node("title0", label="inputs", shape="plaintext", pos=top, fillcolor="white")
+    for i in range(1, model.nin + 1):
+        graph.node(
+            f"x{i}",
+            label=f"x{i}",
+            shape="circle",
+            width=f"{min(0.55, row * 0.8):.2f}",
+            fixedsize="true",
+            fillcolor=INPUT,
+            pos=_pos(0, i - 1, model.nin, row),
+            tooltip=f"input x{i}",
+        )
+        previous.append(f"x{i}")
     for li, layer in enumerate(model.layers, start=1):
         current = []
-        graph.node(
-            f"title{li}",
-            label=f"L{li} ({layer.activation or 'linear'})",
-            shape="plaintext",
-            fillcolor="white",
-            pos=f"{li * 2.6:.2f},{top.split(',')[1]}",
-        )
         for ni, neuron in enumerate(layer.neurons, start=1):
             node = f"L{li}N{ni}"
+            b = amount(neuron.b)
             graph.node(
                 node,
-                label=f"N{ni}\nb {neuron.b.data:.2g}",
-                fillcolor="#ffffff",
-                pos=place(li, ni - 1, layer.nout),
-                tooltip=neuron.b.label,
+                label=f"N{ni}{':' if compact else chr(10)} b {word} {number(b)}",
+                shape="box",
+                style="rounded,filled",
+                width="1.85" if compact else "1.45",
+                height=f"{row * 0.75:.2f}" if compact else "0.55",
+                fixedsize="true",
+                fontsize="10" if compact else "11",
+                fillcolor=_colour(b, largest),
+                fontcolor="white" if _strength(b, largest) > 0.7 else "black",
+                pos=_pos(li, ni - 1, layer.nout, row),
+                tooltip=f"{neuron.b.label}: bias {word} {number(b)}",
             )
             current.append(node)
         for ni, neuron in enumerate(layer.neurons):
             for source, w in zip(previous, neuron.w):
                 a = amount(w)
-                width = 0.5 + 4.0 * _strength(a, largest)
                 graph.edge(
                     source,
                     current[ni],
-                    color=_colour(a, largest),
-                    penwidth=f"{width:.2f}",
+                    color=_colour(a, largest) if a else "#dddddd",
+                    penwidth=f"{0.6 + 5.0 * _strength(a, largest):.2f}",
                     arrowhead="none",
-                    tooltip=f"{w.label}: {show} {a:.4g}",
+                    tooltip=f"{w.label}: weight {word} {number(a)}",
                 )
         previous = current
-    return graph
+    drawing: Drawing = graph
+    return drawing
+
+
+def _legend(largest: float, word: str) -> str:
+    """The scale: colour from blue (most negative) through white (0) to red (most positive),
+    and what the widths and fills mean."""
+    steps = [-1.0, -0.25, 0.0, 0.25, 1.0]
+    swatches = "".join(
+        f'<td border="1" bgcolor="{_colour(s * largest, largest) if largest else "#ffffff"}" '
+        f'width="26" height="14"></td>'
+        for s in steps
+    )
+    low, high = number(-largest), number(largest)
+    return (
+        f'<<table border="0" cellspacing="3" color="{BORDER}"><tr>'
+        f'<td align="right">{low}</td>{swatches}<td align="left">{high}</td>'
+        f'<td width="12"></td><td align="left">edge: a weight\'s {word} (wider: larger)<br/>'
+        f"fill: a neuron's bias {word}</td></tr></table>>"
+    )

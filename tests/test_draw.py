@@ -1,20 +1,19 @@
-"""Drawing: the DOT source, rendering, the backward step-through, the network picture."""
+"""Drawing: the DOT source, what a notebook is offered to show, rendering, the network picture."""
 
 from __future__ import annotations
 
-import random
+import base64
+import html
 import re
 import shutil
 import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import nn
-from autograd import Value, backward_player, backward_steps, draw_graph, save, topological_order
-from tests.test_backward import random_dag
+from autograd import Value, draw_graph, save, topological_order
+from autograd.draw import CONSTANT, GROUP, INPUT, PARAMETER, fit_to_page, grad_color, name, number
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's dot is not installed"
@@ -32,40 +31,83 @@ def small_graph():
     return x, w, b, n, y
 
 
-def count_records(source: str) -> int:
-    return len(re.findall(r"^\s*v\d+ \[", source, flags=re.M))
+def value_boxes(source: str) -> list[str]:
+    """The DOT lines of value boxes (n1, n2, ...), in order."""
+    return re.findall(r"^\s*n\d+ \[.*$", source, flags=re.M)
 
 
-def count_ops(source: str) -> int:
-    return len(re.findall(r"^\s*op\d+ \[", source, flags=re.M))
+def op_ovals(source: str) -> list[str]:
+    return re.findall(r"^\s*op\d+ \[.*$", source, flags=re.M)
 
 
-def test_source_shows_every_node_with_label_data_grad_and_op():
+def box_of(source: str, label: str) -> str:
+    (line,) = [line for line in value_boxes(source) if f"<b>{label}</b>" in line]
+    return line
+
+
+def test_source_shows_every_value_with_label_data_grad_and_every_op():
     *_, y = small_graph()
     y.backward()
     nodes = topological_order(y)
     source = draw_graph(y).source
-    assert count_records(source) == len(nodes)
-    assert count_ops(source) == sum(1 for n in nodes if n.inputs)
+    assert len(value_boxes(source)) == len(nodes)  # no constants in this graph
+    assert len(op_ovals(source)) == sum(1 for n in nodes if n.inputs)
     edges = source.count("->")
     assert edges == sum(len(n.inputs) + 1 for n in nodes if n.inputs)
     for node in nodes:
         if node.label:
-            assert f"<td>{node.label}</td>" in source
-        assert f"data {node.data:.4g}" in source
-        assert f"grad {node.grad:.4g}" in source
-    for op in ("*", "+", "tanh"):
-        assert f"label={op}" in source or f'label="{op}"' in source
+            assert f"<b>{node.label}</b>" in source
+        assert f">{number(node.data)}</td>" in source
+        assert f">{number(node.grad)}</font>" in source
+    for symbol in ("×", "+", "tanh"):
+        assert f"label={symbol}" in source or f'label="{symbol}"' in source
+
+
+def test_node_ids_are_short_and_the_source_is_the_same_for_the_same_graph():
+    def build():
+        x = Value(1.5, label="x")
+        return (x * x + 2).tanh()
+
+    first, second = draw_graph(build()).source, draw_graph(build()).source
+    assert first == second  # nothing depends on memory addresses
+    assert not re.search(r"\b(v|op)\d{6,}\b", first)
+
+
+def test_constants_show_their_value_and_no_grad():
+    x = Value(3.0, label="x")
+    y = x * 2.5 + 1
+    y.backward()
+    source = draw_graph(y).source
+    constants = [line for line in value_boxes(source) if "grad" not in line]
+    assert len(constants) == 2
+    assert any("label=2.5" in line for line in constants)
+    assert all(f"fillcolor={CONSTANT!r}".replace("'", '"') in line for line in constants)
+
+
+def test_parameters_inputs_and_constants_have_one_colour_each():
+    model = nn.MLP(2, [1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    source = draw_graph(loss).source
+    assert f'bgcolor="{PARAMETER}"' in box_of(source, "L1.N1.w1")
+    assert f'bgcolor="{PARAMETER}"' in box_of(source, "L1.N1.b")
+    assert f'bgcolor="{INPUT}"' in box_of(source, "x1")
+    legend = source[source.index("label=<<table") :]
+    assert ">parameter<" in legend and ">input<" in legend and ">constant<" in legend
+
+    # by hand: the leaves given as parameters= are parameters, other labelled leaves inputs
+    x, w = Value(2.0, label="x"), Value(0.5, label="w")
+    source = draw_graph((x * w).tanh(), parameters=[w]).source
+    assert f'bgcolor="{PARAMETER}"' in box_of(source, "w")
+    assert f'bgcolor="{INPUT}"' in box_of(source, "x")
+    assert ">constant<" not in source  # the legend names only what the drawing holds
 
 
 @pytest.mark.parametrize("label", ['say "hi"', "<b>", "{a|b}", "back\\slash", "a & b"])
 def test_awkward_labels_are_escaped(label):
     x = Value(1.0, label=label)
-    y = x * 2
-    source = draw_graph(y).source
-    import html
-
-    assert f"<td>{html.escape(label)}</td>" in source
+    source = draw_graph(x * 2).source
+    assert f"<b>{html.escape(label)}</b>" in source
 
 
 @needs_dot
@@ -84,7 +126,28 @@ def test_rendering_writes_valid_svg_png_and_pdf(tmp_path):
     assert "<svg" in save(graph, tmp_path / "g.svg").read_text()
     assert save(graph, tmp_path / "g.png").read_bytes().startswith(b"\x89PNG")
     assert save(graph, tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
-    assert "image/svg+xml" in graph._repr_mimebundle_()
+
+
+@needs_dot
+def test_a_notebook_is_offered_a_scalable_svg_a_png_and_words():
+    *_, y = small_graph()
+    y.backward()
+    data, metadata = draw_graph(y)._repr_mimebundle_()
+    assert data["image/svg+xml"].startswith('<svg style="max-width:100%;height:auto"')
+    png = base64.b64decode(data["image/png"])
+    assert png.startswith(b"\x89PNG")
+    # the PNG is drawn at 1.5x and displayed at the SVG's size, so it stays sharp
+    points = re.search(r'width="([\d.]+)pt"', data["image/svg+xml"]).group(1)
+    assert metadata["image/png"]["width"] == pytest.approx(float(points) * 96 / 72, abs=2)
+    assert "computation graph of y" in data["text/plain"]
+    assert " at 0x" not in data["text/plain"] and "<autograd" not in data["text/plain"]
+
+
+def test_fit_to_page_keeps_the_picture_and_lets_it_shrink():
+    svg = '<?xml version="1.0"?>\n<!-- x -->\n<svg width="900pt" height="80pt">\n<g/></svg>'
+    fitted = fit_to_page(svg)
+    assert fitted.startswith('<svg style="max-width:100%;height:auto" width="900pt"')
+    assert fitted.endswith("<g/></svg>")
 
 
 def test_save_needs_an_extension(tmp_path):
@@ -99,6 +162,8 @@ def test_a_missing_dot_says_how_to_install_graphviz(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot on the PATH
     with pytest.raises(RuntimeError, match=r"apt-get install graphviz(.|\n)*brew(.|\n)*conda"):
         graph.pipe(format="svg")
+    with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+        graph._repr_mimebundle_()
     with pytest.raises(RuntimeError, match="apt-get install graphviz"):
         save(graph, tmp_path / "g.svg")
 
@@ -122,6 +187,21 @@ def test_importing_the_packages_does_not_import_graphviz():
     assert out.strip() == "False"
 
 
+def test_names_say_what_computed_a_node():
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    assert name(x * w) == "x×w"
+    assert name((x * w + 1).tanh()) == "tanh(x×w+1)"
+    assert name(-x) == "−x"
+    long = x
+    for _ in range(13):
+        long = long * x
+    assert name(long) == f"(× = {number(long.data)})"  # too long to read: the op and value
+    deep = x
+    for _ in range(100_000):
+        deep = deep + 1.0
+    assert name(deep) == f"(+ = {number(deep.data)})"  # no recursion into a deep graph
+
+
 def test_max_nodes_refuses_big_graphs_and_says_what_to_do():
     model = nn.MLP(2, [32, 32, 1], seed=0)
     loss = (model([0.5, 0.5]) - 1.0) ** 2
@@ -129,36 +209,78 @@ def test_max_nodes_refuses_big_graphs_and_says_what_to_do():
         draw_graph(loss)
 
 
-def test_collapse_draws_one_box_per_neuron_or_layer():
-    model = nn.MLP(2, [16, 16, 1], seed=0)
+def collapsed_model():
+    model = nn.MLP(2, [12, 12, 1], seed=0)
     loss = (model([0.5, 0.5]) - 1.0) ** 2
     loss.backward()
-    by_neuron = draw_graph(loss, collapse="neuron").source
-    groups = set(re.findall(r"^\s*\"?group_(L\d\.N\d+)\"? \[", by_neuron, flags=re.M))
-    assert groups == {f"L1.N{i}" for i in range(1, 17)} | {f"L2.N{i}" for i in range(1, 17)} | {
-        "L3.N1"
+    return model, loss
+
+
+def group_titles(source: str) -> list[str]:
+    return re.findall(r"<b>(?:neuron|layer) (L[\d.N]+) \(", source)
+
+
+def test_collapse_draws_one_box_per_neuron_in_order_with_its_gradients():
+    model, loss = collapsed_model()
+    source = draw_graph(loss, collapse="neuron").source
+    expected = [f"L{i}.N{j}" for i in (1, 2) for j in range(1, 13)] + ["L3.N1"]
+    assert group_titles(source) == expected  # N10 after N9: natural order
+    # within each layer, invisible edges chain the neurons top to bottom in that order
+    chain = re.findall(r"^\s*(g\d+) -> (g\d+) \[style=invis\]", source, flags=re.M)
+    assert chain[:11] == [(f"g{k}", f"g{k + 1}") for k in range(1, 12)]
+    neuron = model.layers[0].neurons[1]
+    box = next(line for line in source.splitlines() if "<b>neuron L1.N2 (tanh)</b>" in line)
+    for p in neuron.parameters():  # few weights: every parameter's grad is written out
+        assert f">{number(p.grad)}</td>" in box
+    assert "its grad" in box and "output" in box
+    wide = next(line for line in source.splitlines() if "<b>neuron L2.N1 (tanh)</b>" in line)
+    biggest = max(model.layers[1].neurons[0].w, key=lambda w: abs(w.grad))
+    assert f"{number(biggest.grad)} ({biggest.label.split('.')[-1]})" in wide  # many: the largest
+    assert len(value_boxes(source)) < 10  # the inputs and the loss's nodes
+
+
+def test_collapse_by_layer():
+    _, loss = collapsed_model()
+    source = draw_graph(loss, collapse="layer").source
+    assert group_titles(source) == ["L1", "L2", "L3"]
+    assert ">12</td>" in source  # the number of neurons
+
+
+def test_collapsed_boxes_are_coloured_by_their_largest_parameter_grad():
+    model, loss = collapsed_model()
+    source = draw_graph(loss, collapse="neuron", color_by_grad=True).source
+    fills = {
+        g: f
+        for f, g in re.findall(
+            r'bgcolor="(#[0-9a-f]{6})"><tr><td colspan="2"><b>neuron (L[\d.N]+)', source
+        )
     }
-    by_layer = draw_graph(loss, collapse="layer").source
-    assert set(re.findall(r"^\s*\"?group_(L\d)\"? \[", by_layer, flags=re.M)) == {"L1", "L2", "L3"}
-    assert count_records(by_layer) < 10  # inputs, the target, the loss nodes
+    assert GROUP not in fills.values()
+    largest = max(abs(p.grad) for p in model.parameters())
+    for g, fill in fills.items():
+        layer, neuron = g.split(".")
+        params = model.layers[int(layer[1:]) - 1].neurons[int(neuron[1:]) - 1].parameters()
+        assert fill == grad_color(max(abs(p.grad) for p in params), largest)
+    assert "#ff8c00" in fills.values()  # the largest gradient is the deepest orange
 
 
 def test_around_draws_only_the_neighbourhood():
     x, _w, _b, _n, y = small_graph()
     source = draw_graph(y, around=x, depth=1).source
-    assert count_records(source) == 2  # x and x*w
-    assert "<td>w</td>" not in source
+    assert len(value_boxes(source)) == 2  # x and x*w
+    assert "<b>w</b>" not in source
     with pytest.raises(ValueError, match="around="):
         draw_graph(y, around=Value(1.0))
 
 
-def test_color_by_grad_fills_the_largest_gradient_darkest():
+def test_color_by_grad_fills_the_largest_gradient_darkest_and_says_the_scale():
     x, _w, _b, _n, y = small_graph()
     y.backward()
     source = draw_graph(y, color_by_grad=True).source
     largest = max(topological_order(y), key=lambda v: abs(v.grad))
     assert largest is x
-    assert re.search(r'bgcolor="#ff8c00"><tr><td>x</td>', source)
+    assert 'bgcolor="#ff8c00"><tr><td colspan="2"><b>x</b>' in source
+    assert f"|grad| {number(abs(x.grad))}" in source  # the legend's top of the scale
 
 
 def test_bad_options_are_rejected():
@@ -171,76 +293,6 @@ def test_bad_options_are_rejected():
         draw_graph(3.0)  # type: ignore[arg-type]
 
 
-# -- stepping through backward ------------------------------------------------------------
-
-
-@given(st.integers(min_value=0, max_value=5000))
-@settings(max_examples=40, deadline=None)
-def test_backward_steps_end_with_the_same_grads_as_backward(seed):
-    f, _ = random_dag(seed, 3, 20)
-    rng = random.Random(seed)
-    xs = [Value(rng.uniform(-1, 1), label=f"x{i}") for i in range(3)]
-    root = f(*xs)
-    root.backward()
-    expected = {node: node.grad for node in topological_order(root)}
-    for node in expected:
-        if not node.inputs:
-            node.grad = 0.0  # leaves (inputs and constants) accumulate across passes
-    steps = list(backward_steps(root))
-    order = [s.node for s in steps]
-    assert len(order) == len(expected)
-    position = {node: i for i, node in enumerate(order)}
-    for node in order:  # every node after all the nodes that use it
-        for child in node.inputs:
-            assert position[child] > position[node]
-    for node, grad in expected.items():
-        assert node.grad == pytest.approx(grad, rel=1e-12, abs=1e-15)
-
-
-def test_a_step_shows_the_product_rule_and_accumulation():
-    x = Value(3.0, label="x")
-    y = x * x
-    first = next(backward_steps(y))
-    assert first.node is y and first.grad == 1.0
-    assert [c.product for c in first.contributions] == [3.0, 3.0]
-    assert [c.input_grad_after for c in first.contributions] == [3.0, 6.0]
-    assert "x: local 3 x upstream 1 = 3, so its grad is now 6" in str(first)
-
-
-def test_highlight_marks_the_current_node_and_blanks_unfinished_grads():
-    _x, _w, b, n, y = small_graph()
-    steps = list(backward_steps(y))
-    step = next(s for s in steps if s.node is n)
-    source = draw_graph(y, highlight=step).source
-    assert source.count('border="3" color="#d62728"') == 1
-    assert source.count('color="#d62728" dir=back') == 2  # n sends gradient to its 2 inputs
-    assert "<td>x</td><td>data 2</td><td>grad &nbsp;" in source  # not final yet
-    assert f"<td>n</td><td>data {n.data:.4g}</td><td>grad {n.grad:.4g}</td>" in source
-    # b's only user is n, which has just passed its share on: b's grad is final
-    assert f"<td>b</td><td>data {b.data:.4g}</td><td>grad {b.grad:.4g}</td>" in source
-
-
-@needs_dot
-def test_the_html_player_has_one_frame_per_step(tmp_path):
-    x, w, _b, n, y = small_graph()
-    player = backward_player(y)
-    steps = len(topological_order(y))
-    html_text = player.to_html()
-    assert html_text.count('class="frame"') == steps
-    assert html_text.count("<svg") == steps
-    assert 'type="range"' in html_text and "previous" in html_text and "next" in html_text
-    assert player._repr_html_() == html_text
-    assert "<svg" in player.save(tmp_path / "player.html").read_text()
-    assert x.grad == pytest.approx(w.data * n.grad)  # playing it ran the backward pass
-
-
-@needs_dot
-def test_the_player_refuses_too_many_frames():
-    model = nn.MLP(2, [3, 1], seed=0)
-    with pytest.raises(ValueError, match="max_frames"):
-        backward_player(model([1.0, 2.0]), max_frames=5)
-
-
 # -- the network picture ------------------------------------------------------------------
 
 
@@ -249,8 +301,23 @@ def test_draw_network_has_a_node_per_neuron_and_an_edge_per_weight():
     model([0.3, -0.7]).backward()
     source = nn.draw_network(model).source
     neurons = re.findall(r"^\s*(x\d+|L\d+N\d+) \[", source, flags=re.M)
+    assert neurons[:2] == ["x1", "x2"]  # inputs count from 1, as the weights do
     assert len(neurons) == 2 + 4 + 4 + 1
     assert source.count("->") == 2 * 4 + 4 * 4 + 4 * 1
+
+
+def test_draw_network_shows_bias_gradients_and_a_legend_with_the_scale():
+    model = nn.MLP(2, [3, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    source = nn.draw_network(model).source
+    biases = [n.b for layer in model.layers for n in layer.neurons]
+    for b in biases:
+        assert f"b grad {number(b.grad)}" in source
+    largest = max(abs(p.grad) for p in model.parameters())
+    assert largest == max(abs(b.grad) for b in biases)  # in this net a bias has the largest
+    assert f">{number(-largest)}</td>" in source and f">{number(largest)}</td>" in source
+    assert "edge: a weight's grad" in source and "fill: a neuron's bias grad" in source
 
 
 def test_draw_network_widths_follow_the_gradient():
@@ -265,6 +332,13 @@ def test_draw_network_widths_follow_the_gradient():
     assert nn.draw_network(model, show="value").source != source
     with pytest.raises(ValueError, match="show"):
         nn.draw_network(model, show="size")
+
+
+def test_draw_network_packs_tall_layers_to_fit_a_screen():
+    model = nn.MLP(2, [40, 1], seed=0)
+    source = nn.draw_network(model).source
+    heights = [float(y) for y in re.findall(r'pos="[\d.]+,(-?[\d.]+)!"', source)]
+    assert max(heights) - min(heights) <= 8.0  # inches
 
 
 @needs_dot

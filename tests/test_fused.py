@@ -91,7 +91,7 @@ def test_steps_and_drawing_work_on_fused_graphs():
     dot_step = next(s for s in steps if s.node.op == "dot")
     assert len(dot_step.contributions) == 5
     source = draw_graph(out).source
-    assert "label=dot" in source and "<td>N.w1</td>" in source
+    assert 'label="w·x+b"' in source and "<b>N.w1</b>" in source
     assert source.count("->") == sum(len(n.inputs) + 1 for n in topological_order(out) if n.inputs)
 
 
