@@ -38,6 +38,8 @@ INSTALL_PACKAGE = 'drawing needs the graphviz Python package: pip install "grads
 COLLAPSE_LEVELS = ("neuron", "layer")
 FONT = "Helvetica"  # one family for every word and number; Graphviz knows its metrics
 PNG_DPI = 144  # 1.5x: crisp on most screens, displayed at the SVG's size
+PAGE = 600.0  # points (800 px): what a notebook cell shows without scrolling at 1280 px
+NODESEP, RANKSEP = 11.0, 18.0  # points between nodes in a rank, and between ranks
 
 # One meaning per colour (the legend under each drawing says which are present).
 PARAMETER = "#cfe2ff"  # a leaf the training changes (nn's labels: L1.N1.w1, L1.N1.b)
@@ -339,7 +341,7 @@ def _natural_key(label: str) -> list[Any]:
 
 def draw_graph(
     root: Value,
-    rankdir: str = "LR",
+    rankdir: str = "auto",
     *,
     parameters: Iterable[Value] | None = None,
     max_nodes: int = 500,
@@ -369,6 +371,10 @@ def draw_graph(
       not final yet are grey, grads no contribution has reached yet are blank.
     - `max_nodes`: refuse graphs larger than this, saying what to do instead.
 
+    `rankdir="auto"` draws left to right when that fits a notebook's width (about
+    800 px), else top to bottom when that fits better; "LR", "TB", "RL" or "BT"
+    choose. A drawing still too wide is scaled down to that width.
+
     Returns a `graphviz.Digraph`. In Jupyter it displays as an SVG that shrinks
     to the cell's width (and as a PNG where SVG is refused, as in an untrusted
     notebook); `save(g, "g.svg")` writes a file.
@@ -383,8 +389,8 @@ def draw_graph(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph draws a Value's graph, got {type(root).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if rankdir not in ("auto", "LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be 'auto', 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if collapse not in (None, *COLLAPSE_LEVELS):
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     views = highlight.grad_views() if highlight is not None else None
@@ -457,6 +463,7 @@ def _draw(
                 "fontname": FONT,
                 "fontsize": "10",
                 "labelloc": "b",
+                "size": f"{PAGE / 72:.2f},100",  # inches: wider drawings are scaled down
             },
             node_attr={"fontname": FONT, "fontsize": "10"},
             edge_attr={"arrowsize": "0.6", "color": "#666666"},
@@ -483,6 +490,7 @@ def _draw(
     picture.edges(nodes, current if passing else None)
     if legend:
         picture.legend(singles, collapse if members else None, views is not None)
+    picture.graph.graph_attr["rankdir"] = picture.orientation() if rankdir == "auto" else rankdir
     drawing: Drawing = picture.graph
     return drawing
 
@@ -505,6 +513,44 @@ class _Picture:
         self.parameters = parameters
         self.color_by_grad = color_by_grad
         self.largest = 0.0  # the largest |grad| shown: the colour scale's top
+        self.sizes: dict[str, tuple[float, float]] = {}  # each node's estimated (width, height)
+        self.links: list[tuple[str, str]] = []
+
+    def node(self, node_id: str, size: tuple[float, float], **attrs: str) -> None:
+        self.sizes[node_id] = size
+        self.graph.node(node_id, **attrs)
+
+    def edge(self, source: str, target: str, **attrs: str) -> None:
+        self.links.append((source, target))
+        self.graph.edge(source, target, **attrs)
+
+    def orientation(self) -> str:
+        """Left to right if the drawing fits the page that way, else top to bottom if
+        that is narrower: estimated from the nodes' sizes and their ranks, as dot
+        places them (each node one rank after the latest of its inputs)."""
+        rank = dict.fromkeys(self.sizes, 0)
+        users: dict[str, list[str]] = {n: [] for n in self.sizes}
+        waiting = dict.fromkeys(self.sizes, 0)
+        for a, b in self.links:
+            users[a].append(b)
+            waiting[b] += 1
+        ready = [n for n, count in waiting.items() if count == 0]
+        while ready:
+            node = ready.pop()
+            for user in users[node]:
+                rank[user] = max(rank[user], rank[node] + 1)
+                waiting[user] -= 1
+                if waiting[user] == 0:
+                    ready.append(user)
+        ranks: dict[int, list[tuple[float, float]]] = {}
+        for node, r in rank.items():
+            ranks.setdefault(r, []).append(self.sizes[node])
+        across = sum(max(w for w, _ in sizes) for sizes in ranks.values())
+        across += RANKSEP * (len(ranks) - 1)
+        down = max(
+            sum(w for w, _ in sizes) + NODESEP * (len(sizes) - 1) for sizes in ranks.values()
+        )
+        return "LR" if across <= PAGE or across <= down else "TB"
 
     def kind(self, v: Value) -> str:
         if v.inputs:
@@ -521,8 +567,9 @@ class _Picture:
         """A box with the label on top, then data and grad; a constant is its number."""
         kind = self.kind(v)
         if kind == "constant":
-            self.graph.node(
+            self.node(
                 self.ids[v],
+                (len(number(v.data)) * 6 + 14, 18),
                 label=number(v.data),
                 shape="box",
                 style="rounded,filled",
@@ -544,16 +591,15 @@ class _Picture:
         # a fixed size: the text measured by Graphviz's fonts never moves the layout
         cell = f'align="right" width="{cell_width}" height="17" fixedsize="true"'
         rows = [f'<tr><td colspan="2"><b>{html.escape(v.label)}</b></td></tr>'] if v.label else []
-        rows.append(
-            f'<tr><td align="left">data</td>'
-            f"<td {cell}>{number(v.data)}</td></tr>"
-        )
+        rows.append(f'<tr><td align="left">data</td><td {cell}>{number(v.data)}</td></tr>')
         rows.append(
             f'<tr><td align="left">grad</td><td {cell}>'
             f'<font color="{grad_colour}">{grad_text or "&nbsp;"}</font></td></tr>'
         )
-        self.graph.node(
+        label_width = len(v.label) * 6.5 + 10
+        self.node(
             self.ids[v],
+            (max(label_width, cell_width + 34) + 6, 17 * len(rows) + 8),
             label=_table(fill, "".join(rows)),
             shape="box",
             style="rounded",
@@ -585,8 +631,10 @@ class _Picture:
             f'<td align="right">{html.escape(b)}</td></tr>'
             for a, b in rows
         )
-        self.graph.node(
+        width = max([len(title) * 6.5] + [(len(a) + len(b)) * 6 + 16 for a, b in rows]) + 10
+        self.node(
             self.group_ids[g],
+            (width, 17 * (len(rows) + 1) + 6),
             label=_table(fill, body),
             shape="plaintext",
             tooltip=f"{title}: " + "; ".join(f"{a} {b}" for a, b in rows),
@@ -617,9 +665,11 @@ class _Picture:
             hot = {"color": CURRENT, "penwidth": "2.5", "dir": "back"} if v is passing else {}
             if not inside_group:
                 op_id = f"op{self.ids[v][1:]}"
-                self.graph.node(
+                symbol = OP_SYMBOLS.get(v.op, v.op)
+                self.node(
                     op_id,
-                    label=html.escape(OP_SYMBOLS.get(v.op, v.op)),
+                    (max(22.0, len(symbol) * 6 + 10), 18),
+                    label=html.escape(symbol),
                     shape="ellipse",
                     width="0.3",
                     height="0.25",
@@ -629,7 +679,7 @@ class _Picture:
                     color="#b59b3a",
                     tooltip=f"the operation {v.op}",
                 )
-                self.graph.edge(op_id, target, **hot)
+                self.edge(op_id, target, **hot)
                 target = op_id
             for child in v.inputs:
                 source = self.node_id(child)
@@ -638,7 +688,7 @@ class _Picture:
                 if inside_group and (source, target) in drawn:
                     continue  # one edge per neuron-to-neuron link; elsewhere one per use
                 drawn.add((source, target))
-                self.graph.edge(source, target, **hot)
+                self.edge(source, target, **hot)
 
     def legend(self, singles: list[Value], collapsed: str | None, stepping: bool) -> None:
         """One line under the drawing naming each colour it uses."""
