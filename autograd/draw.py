@@ -76,7 +76,8 @@ def save(graph: Any, path: str | Path) -> Path:
     Example:
         >>> import tempfile, os
         >>> x = Value(2.0, label="x"); y = x * x
-        >>> out = save(draw_graph(y), os.path.join(tempfile.mkdtemp(), "y.svg"))
+        >>> path = os.path.join(tempfile.mkdtemp(), "y.svg")
+        >>> out = save(draw_graph(y), path)  # doctest: +NEEDS_DOT
         >>> out.read_text().lstrip().startswith("<?xml")
         True
     """
@@ -420,7 +421,7 @@ class BackwardPlayer:
 
     Example:
         >>> x = Value(1.5, label="x"); y = (x * x).tanh()
-        >>> player = BackwardPlayer(y)
+        >>> player = BackwardPlayer(y)  # doctest: +NEEDS_DOT
         >>> len(player.frames) == len(player.captions) == 3
         True
     """
@@ -497,7 +498,7 @@ def backward_player(root: Value, **options: Any) -> BackwardPlayer:
 
     Example:
         >>> x = Value(0.5, label="x"); y = x.exp() * x
-        >>> "<svg" in backward_player(y).to_html()
+        >>> "<svg" in backward_player(y).to_html()  # doctest: +NEEDS_DOT
         True
     """
     return BackwardPlayer(root, **options)
