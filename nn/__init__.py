@@ -10,6 +10,7 @@ Example:
     True
 """
 
+import nn._import_check  # noqa: F401  (first: is `autograd` gradstep's? the name is shared)
 from nn import datasets
 from nn.data import batches
 from nn.draw import draw_network
