@@ -9,6 +9,8 @@ Example:
     0.005364
 """
 
+__gradstep__ = True  # how nn tells this autograd from others of the same name
+
 from autograd.check import gradcheck
 from autograd.draw import draw_graph, save
 from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total

@@ -127,8 +127,8 @@ def mimebundle(graph: Any, summary: str) -> tuple[dict[str, Any], dict[str, Any]
 
     Example:
         >>> x = Value(2.0, label="x")
-        >>> data, metadata = mimebundle(draw_graph(x * x), "x squared")  # doctest: +SKIP
-        >>> sorted(data)  # doctest: +SKIP
+        >>> data, metadata = mimebundle(draw_graph(x * x), "x squared")  # doctest: +NEEDS_DOT
+        >>> sorted(data)
         ['image/png', 'image/svg+xml', 'text/plain']
     """
     svg = graph.pipe(format="svg").decode("utf-8")
@@ -173,7 +173,8 @@ def save(graph: Any, path: str | Path) -> Path:
     Example:
         >>> import tempfile, os
         >>> x = Value(2.0, label="x"); y = x * x
-        >>> out = save(draw_graph(y), os.path.join(tempfile.mkdtemp(), "y.svg"))  # needs dot
+        >>> path = os.path.join(tempfile.mkdtemp(), "y.svg")
+        >>> out = save(draw_graph(y), path)  # doctest: +NEEDS_DOT
         >>> out.read_text().lstrip().startswith("<?xml")
         True
     """

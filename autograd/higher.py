@@ -31,7 +31,13 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
         (12.0, 12.0)
     """
     if not isinstance(output, Value):
-        raise TypeError(f"grad differentiates a Value, got {type(output).__name__}")
+        hips = (
+            "; grad(f) returning a function is HIPS autograd's interface, which shares the "
+            "import name autograd: this is gradstep's"
+            if callable(output)
+            else ""
+        )
+        raise TypeError(f"grad differentiates a Value, got {type(output).__name__}{hips}")
     inputs = list(inputs)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):

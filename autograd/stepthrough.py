@@ -171,7 +171,7 @@ class BackwardPlayer:
 
     Example:
         >>> x = Value(1.5, label="x"); y = (x * x).tanh()
-        >>> player = BackwardPlayer(y)  # needs Graphviz's dot
+        >>> player = BackwardPlayer(y)  # doctest: +NEEDS_DOT
         >>> len(player.frames) == len(player.captions) == 3  # the seed, then tanh, then ×
         True
     """
@@ -284,7 +284,8 @@ class BackwardPlayer:
         Example:
             >>> import tempfile, os
             >>> x = Value(0.5, label="x")
-            >>> page = BackwardPlayer(x.exp() * x).save(os.path.join(tempfile.mkdtemp(), "p.html"))
+            >>> player = BackwardPlayer(x.exp() * x)  # doctest: +NEEDS_DOT
+            >>> page = player.save(os.path.join(tempfile.mkdtemp(), "p.html"))
             >>> "<img" in page.read_text()
             True
         """
@@ -359,7 +360,7 @@ def backward_player(root: Value, grad: float = 1.0, **options: Any) -> BackwardP
 
     Example:
         >>> x = Value(0.5, label="x"); y = x.exp() * x
-        >>> "<img" in backward_player(y).to_html()  # needs Graphviz's dot
+        >>> "<img" in backward_player(y).to_html()  # doctest: +NEEDS_DOT
         True
     """
     return BackwardPlayer(root, grad, **options)

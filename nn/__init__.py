@@ -10,6 +10,7 @@ Example:
     True
 """
 
+import nn._import_check  # noqa: F401  (first: is `autograd` gradstep's? the name is shared)
 from nn import datasets
 from nn.data import batches
 from nn.draw import draw_network
@@ -22,7 +23,7 @@ from nn.losses import (
     sse_loss,
 )
 from nn.module import MLP, Layer, Module, Neuron, load
-from nn.optim import SGD, Adam, Optimizer
+from nn.optim import SGD, Adam, Optimizer, clip_grad_norm
 from nn.train import Diverged, History, fit
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "accuracy",
     "batches",
     "binary_cross_entropy",
+    "clip_grad_norm",
     "cross_entropy",
     "datasets",
     "draw_network",

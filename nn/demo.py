@@ -5,16 +5,20 @@
     python -m nn.demo --dataset linear      # regression: fit y = a*x + b
     python -m nn.demo --graph loss.svg      # also draw one example's gradient graph
 
-Prints the final loss and accuracy, the decision boundary as a text plot, and
-saves the trained model as JSON (reload it with `nn.load`).
+Prints the trained model's loss over the whole data set and its accuracy, the
+decision boundary as a text plot, and saves the trained model as JSON (reload it
+with `nn.load(path, nn.MLP)`). Every flag is checked before training starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import shutil
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 import nn
 from autograd import Value, draw_graph, no_grad, save
@@ -26,7 +30,7 @@ DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
     "spiral": nn.datasets.make_spiral,
     "linear": nn.datasets.make_linear,
 }
-LOSSES = {
+LOSSES: dict[str, Callable[..., Value]] = {
     "hinge": nn.hinge_loss,
     "mse": nn.mse_loss,
     "bce": nn.binary_cross_entropy,
@@ -34,9 +38,15 @@ LOSSES = {
 }
 
 
+# How many classes each data set has (0: a regression).
+CLASSES = {"moons": 2, "circles": 2, "xor": 2, "spiral": 3, "linear": 0}
+PROG = "python -m nn.demo"
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m nn.demo",
+    """The demo's flags, each checked here: a bad one is one line of error and exit 2."""
+    parser = OneLineErrors(
+        prog=PROG,
         description="Train an MLP with mini-batch gradient descent and show the result.",
     )
     parser.add_argument(
@@ -45,10 +55,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="moons",
         help="toy dataset to learn (default: moons)",
     )
-    parser.add_argument("--n", type=int, default=100, help="number of points (default: 100)")
-    parser.add_argument("--noise", type=float, default=0.1, help="dataset noise (default: 0.1)")
+    parser.add_argument(
+        "--n", type=positive_int, default=100, help="number of points (default: 100)"
+    )
+    parser.add_argument(
+        "--noise", type=non_negative_float, default=0.1, help="dataset noise (default: 0.1)"
+    )
     parser.add_argument(
         "--hidden",
+        type=layer_sizes,
         default=None,
         help="hidden layer sizes, comma-separated, '' for none (default: 16,16; none for linear)",
     )
@@ -71,41 +86,181 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="sgd (with momentum) or adam (default: sgd)",
     )
     parser.add_argument(
-        "--lr", type=float, default=None, help="learning rate (default: 0.1 for sgd, 0.01 for adam)"
+        "--lr",
+        type=positive_float,
+        default=None,
+        help="learning rate (default: 0.1 for sgd, 0.01 for adam)",
     )
-    parser.add_argument("--momentum", type=float, default=0.9, help="SGD momentum (default: 0.9)")
-    parser.add_argument("--batch-size", type=int, default=10, help="mini-batch size (default: 10)")
     parser.add_argument(
-        "--epochs", type=int, default=100, help="passes over the data (default: 100)"
+        "--momentum", type=momentum, default=None, help="SGD momentum, in [0, 1) (default: 0.9)"
+    )
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=10, help="mini-batch size (default: 10)"
+    )
+    parser.add_argument(
+        "--epochs", type=positive_int, default=100, help="passes over the data (default: 100)"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed for data, weights, shuffling")
     parser.add_argument(
         "--save",
+        type=model_file,
         default="model.json",
         help="where to save the trained model (default: model.json; '' to skip)",
     )
     parser.add_argument(
         "--graph",
+        type=graph_file,
         default=None,
         metavar="FILE.svg",
         help="draw the gradient graph of one example's loss (needs Graphviz)",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress display")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+
+    classes = CLASSES[args.dataset]
+    if args.loss is not None and args.loss not in fitting_losses(classes):
+        kind = f"has {classes} classes" if classes else "is a regression (numbers, not classes)"
+        parser.error(
+            f"--loss {args.loss} does not fit the {args.dataset} data set, which {kind}: "
+            f"use --loss {' or --loss '.join(fitting_losses(classes))}"
+        )
+    if args.n < classes:
+        parser.error(
+            f"--n {args.n} is too few points for the {args.dataset} data set's {classes} "
+            f"classes: use --n {classes} or more"
+        )
+    if args.momentum is not None and args.optimizer != "sgd":
+        parser.error(f"--momentum is for --optimizer sgd; {args.optimizer} has its own")
+    return args
+
+
+class OneLineErrors(argparse.ArgumentParser):
+    """An argument parser whose error is one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def fitting_losses(classes: int) -> list[str]:
+    """The losses that make sense for a data set with this many classes (0: a regression)."""
+    if classes == 0:
+        return ["mse"]
+    return sorted(LOSSES) if classes == 2 else ["cross_entropy"]
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"wants a whole number >= 1, got {text!r}")
+    return value
+
+
+def finite_float(text: str) -> float:
+    """argparse type: a finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"wants a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"wants a finite number, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    value = finite_float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"wants a number > 0, got {text!r}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """argparse type: a finite number >= 0."""
+    value = finite_float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"wants a number >= 0, got {text!r}")
+    return value
+
+
+def momentum(text: str) -> float:
+    """argparse type: a number in [0, 1)."""
+    value = finite_float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"wants a number in [0, 1), got {text!r}")
+    return value
+
+
+def layer_sizes(text: str) -> list[int]:
+    """argparse type: comma-separated layer sizes >= 1, or '' for none."""
+    if not text.strip():
+        return []
+    try:
+        return [positive_int(size.strip()) for size in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"wants comma-separated layer sizes >= 1 such as 16,16 (or '' for none), got {text!r}"
+        ) from None
+
+
+def model_file(text: str) -> str:
+    """argparse type: a file path in an existing directory ('' to save nothing)."""
+    if text:
+        _check_writable(Path(text))
+    return text
+
+
+def graph_file(text: str) -> str:
+    """argparse type: where to draw the graph. Checks now what drawing needs, so that a
+    missing piece is reported before training rather than after it."""
+    path = Path(text)
+    try:
+        import graphviz  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:
+        raise argparse.ArgumentTypeError(
+            'needs the graphviz Python package: pip install "gradstep[viz]" '
+            "(./run demo installs it)"
+        ) from None
+    if path.suffix.lstrip(".").lower() not in graphviz.FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"wants a file name whose extension says the format, such as loss.svg, loss.png "
+            f"or loss.pdf; got {text!r}"
+        )
+    if shutil.which("dot") is None:
+        raise argparse.ArgumentTypeError(
+            "needs Graphviz's dot program, which is not on PATH: install Graphviz "
+            "(apt-get install graphviz, brew install graphviz or conda install -c conda-forge "
+            "graphviz) or leave out --graph"
+        )
+    _check_writable(path)
+    return text
+
+
+def _check_writable(path: Path) -> None:
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{str(path)!r} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"there is no directory {str(path.parent)!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.hidden is None:
-        args.hidden = "" if args.dataset == "linear" else "16,16"
-    try:
-        hidden = [int(h) for h in args.hidden.split(",") if h.strip()]
-    except ValueError:
-        print(f"--hidden wants comma-separated integers, got {args.hidden!r}", file=sys.stderr)
-        return 2
+    hidden = args.hidden
+    if hidden is None:
+        hidden = [] if args.dataset == "linear" else [16, 16]
 
     X, y = DATASETS[args.dataset](n=args.n, noise=args.noise, seed=args.seed)
-    classes = sorted(set(y)) if args.dataset != "linear" else []
+    classes = sorted(set(y)) if CLASSES[args.dataset] else []
+    if len(classes) < CLASSES[args.dataset]:  # random labels (xor) can miss a class
+        print(
+            f"{PROG}: error: --n {args.n} drew only {len(classes)} of the {args.dataset} "
+            f"data set's {CLASSES[args.dataset]} classes: use a larger --n (see --help)",
+            file=sys.stderr,
+        )
+        return 2
     loss_name = args.loss or (
         "mse" if not classes else "hinge" if len(classes) == 2 else "cross_entropy"
     )
@@ -125,16 +280,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     params = model.parameters()
     if args.optimizer == "adam":
-        optimizer: nn.Optimizer = nn.Adam(params, lr=args.lr or 0.01)
+        optimizer: nn.Optimizer = nn.Adam(params, lr=0.01 if args.lr is None else args.lr)
     else:
-        optimizer = nn.SGD(params, lr=args.lr or 0.1, momentum=args.momentum)
+        optimizer = nn.SGD(
+            params,
+            lr=0.1 if args.lr is None else args.lr,
+            momentum=0.9 if args.momentum is None else args.momentum,
+        )
     print(
         f"{args.dataset}: {len(X)} points; model {model}; {loss_name} loss; "
         f"{type(optimizer).__name__}(lr={optimizer.lr}); batch size {args.batch_size}"
     )
 
     try:
-        history = nn.fit(
+        nn.fit(
             model,
             X,
             targets,
@@ -149,11 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"training stopped: {e}", file=sys.stderr)
         return 1
 
-    accuracy = final_accuracy(model, X, targets, loss)
-    print(
-        f"final loss {history[-1]:.6f}"
-        + (f"  accuracy {accuracy:.1%}" if accuracy is not None else "")
-    )
+    print(final_summary(model, X, targets, loss, loss_name))
     if classes and len(X[0]) == 2:
         print(text_boundary(model, X, y, classes, loss_name))
     elif not classes and not hidden:
@@ -175,12 +330,22 @@ def predict_class(output: Any, loss_name: str) -> int:
     return int(output.data > threshold)
 
 
-def final_accuracy(
-    model: nn.MLP, X: list[list[float]], targets: list[Any], loss: Callable[..., Value]
-) -> float | None:
+def final_summary(
+    model: nn.MLP,
+    X: list[list[float]],
+    targets: list[Any],
+    loss: Callable[..., Value],
+    loss_name: str,
+) -> str:
+    """The trained model's loss over the whole data set and its accuracy, both of this
+    final model (the progress display shows each epoch's mean over its batches instead)."""
     with no_grad():
         preds = [model(x) for x in X]
-    return nn.accuracy(loss, preds, targets)
+        total = loss(preds, targets).data
+    accuracy = nn.accuracy(loss, preds, targets)
+    return f"final model on all {len(X)} training points: {loss_name} loss {total:.6f}" + (
+        f", accuracy {accuracy:.1%}" if accuracy is not None else ""
+    )
 
 
 def text_boundary(

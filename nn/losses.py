@@ -7,7 +7,7 @@ mean of its examples' gradients: (1/|B|) * sum of grad C_i.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, overload
 
 from autograd import Value
 
@@ -109,6 +109,10 @@ def binary_cross_entropy(
     return -sum(terms, Value(0.0)) * (1.0 / len(probs))
 
 
+@overload
+def cross_entropy(logits: Sequence[Value], target: int) -> Value: ...
+@overload
+def cross_entropy(logits: Sequence[Sequence[Value]], target: Sequence[int]) -> Value: ...
 def cross_entropy(logits: Any, target: Any) -> Value:
     """Softmax then negative log-likelihood of the target class, computed stably.
 

@@ -8,7 +8,7 @@ import math
 import random
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, overload
 
 from autograd import Value
 from autograd.engine import _dot  # dot() minus its checks: inputs are checked once per call
@@ -130,11 +130,20 @@ class Module:
         Path(path).write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
-def load(path: str | Path) -> Module:
+M = TypeVar("M", bound=Module)
+
+
+@overload
+def load(path: str | Path) -> Module: ...
+@overload
+def load(path: str | Path, model_class: type[M]) -> M: ...
+def load(path: str | Path, model_class: type[Module] = Module) -> Module:
     """Rebuild a model saved with `Module.save`. The file is parsed as JSON data only.
 
     Raises ValueError saying what is wrong for a file that is not JSON, is
     truncated, names an unknown model, or whose parameters do not fit.
+    `load(path, MLP)` also checks that the file holds an MLP, and is typed as
+    returning one (so that, e.g., `.layers` type-checks).
 
     Example:
         >>> import tempfile, os
@@ -142,6 +151,8 @@ def load(path: str | Path) -> Module:
         >>> MLP(2, [3, 1], seed=0).save(path)
         >>> load(path)
         MLP(2 -> [3 tanh, 1 linear], 13 parameters)
+        >>> len(load(path, MLP).layers)
+        2
     """
     text = Path(path).read_text(encoding="utf-8")
     try:
@@ -178,6 +189,8 @@ def load(path: str | Path) -> Module:
         model.load_state_dict(document["parameters"])
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
+    if not isinstance(model, model_class):
+        raise ValueError(f"{path}: holds a {type(model).__name__}, not a {model_class.__name__}")
     return model
 
 
@@ -327,6 +340,11 @@ class MLP(Module):
     (linear by default). With one output neuron the model returns a Value,
     otherwise a list of Values. `seed` makes the initial weights reproducible.
 
+    Calling a model is typed as returning `Any` (as PyTorch's modules are): which
+    of the two it returns depends on a number known only when the program runs,
+    so a precise type (`Value | list[Value]`) would make every `model(x).data`
+    a type error, and a narrower one would be false for the other kind of model.
+
     Example:
         >>> model = MLP(2, [16, 16, 1], activation="tanh", seed=0)
         >>> model
@@ -364,7 +382,7 @@ class MLP(Module):
             for i in range(len(nouts))
         ]
 
-    def __call__(self, x: Any) -> Value | list[Value]:
+    def __call__(self, x: Any) -> Any:  # Value | list[Value]: see the class docstring
         values: list[Any] = _check_inputs(x, self.nin, f"MLP({self.nin}, {self.nouts})")
         for layer in self.layers:
             values = layer.forward(values)

@@ -133,3 +133,44 @@ class Adam(Optimizer):
             m_hat = self.m[i] / correction1
             v_hat = self.v[i] / correction2
             w.data -= self.lr * m_hat / (math.sqrt(v_hat) + self.eps)
+
+
+def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
+    """Scale the gradients down so that their joint length is at most `max_norm`, and
+    return the length they had (PyTorch's `clip_grad_norm_`).
+
+    The length is the L2 norm of all the gradients together, sqrt(g1**2 + ... + gn**2).
+    Clipping keeps the step's direction and bounds its size, so that one huge
+    gradient (a cliff in the loss) cannot throw the parameters far away. Call it
+    between `backward()` and `step()`. A gradient that is not finite raises
+    FloatingPointError: there is no direction left to keep.
+
+    Example:
+        >>> a, b = Value(1.0), Value(2.0)
+        >>> a.grad, b.grad = 3.0, 4.0
+        >>> clip_grad_norm([a, b], max_norm=1.0)  # sqrt(3**2 + 4**2)
+        5.0
+        >>> a.grad, b.grad
+        (0.6, 0.8)
+    """
+    params = _check_params(params, "clip_grad_norm")
+    max_norm = _check_max_norm(max_norm, "clip_grad_norm")
+    norm = math.hypot(*(p.grad for p in params))  # hypot: no overflow in the squares
+    if not math.isfinite(norm):
+        raise FloatingPointError(
+            f"the gradients' norm is {norm}: a gradient overflowed; lower the learning rate"
+        )
+    if norm > max_norm:
+        for p in params:
+            p.grad = max_norm * p.grad / norm
+    return norm
+
+
+def _check_max_norm(max_norm: float, who: str) -> float:
+    if (
+        isinstance(max_norm, bool)
+        or not isinstance(max_norm, (int, float))
+        or not 0 < max_norm < math.inf
+    ):
+        raise ValueError(f"{who}: the largest gradient norm must be a number > 0, got {max_norm!r}")
+    return float(max_norm)

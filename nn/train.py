@@ -7,18 +7,18 @@ import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from autograd import Value
 from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
 from nn.module import Module
-from nn.optim import SGD, Optimizer
+from nn.optim import SGD, Optimizer, _check_max_norm, clip_grad_norm
 
 
 class History(list[float]):
     """The mean loss of each epoch, plus `accuracy` per epoch (empty for regression)
-    and `stopped`, why training ended ("epochs", "tol")."""
+    and `stopped`, why training ended: "epochs", "tol", or "callback <name>"."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -28,6 +28,11 @@ class History(list[float]):
 
 class Diverged(FloatingPointError):
     """The loss or the parameters stopped being finite numbers."""
+
+
+ModelT = TypeVar("ModelT", bound=Module)
+# Called after each epoch with the model and the history so far; True stops training.
+Callback = Callable[[ModelT, History], bool | None]
 
 
 @contextmanager
@@ -54,7 +59,7 @@ def cycle_collector_paused() -> Iterator[None]:
 
 
 def fit(
-    model: Module,
+    model: ModelT,
     X: Sequence[Any],
     y: Sequence[Any],
     loss: Callable[[Any, Any], Value] = mse_loss,
@@ -64,6 +69,8 @@ def fit(
     tol: float | None = None,
     progress: bool = True,
     seed: int | None = 0,
+    callbacks: Sequence[Callback[ModelT]] = (),
+    max_grad_norm: float | None = None,
 ) -> History:
     """Train `model` by mini-batch gradient descent; return the per-epoch History.
 
@@ -75,6 +82,13 @@ def fit(
 
     `optimizer` defaults to SGD(lr=0.1); `seed` fixes the batch shuffling.
     Progress shows as a bar (tqdm, when installed) or a line every few epochs.
+    With `max_grad_norm`, each step's gradients are clipped to that joint length
+    first (see `clip_grad_norm`).
+
+    `callbacks` are functions called after every epoch as `callback(model,
+    history)`, in order; one that returns True stops training, and
+    `history.stopped` then names it. They serve for live plots, learning-rate
+    schedules, validation and early stopping (examples below).
 
     Example:
         >>> import nn
@@ -84,12 +98,48 @@ def fit(
         ...               epochs=200, batch_size=20, tol=1e-10, progress=False)
         >>> round(history[-1], 9) <= 1e-10, history.stopped
         (True, 'tol')
+
+    Callbacks, on the moons with a held-out validation set:
+        >>> from autograd import no_grad
+        >>> X, y = nn.datasets.make_moons(n=40, noise=0.1, seed=0)
+        >>> X_val, y_val = nn.datasets.make_moons(n=40, noise=0.1, seed=1)
+        >>> y, y_val = [2 * t - 1 for t in y], [2 * t - 1 for t in y_val]
+        >>> model = nn.MLP(2, [8, 1], seed=0)
+        >>> opt = nn.SGD(model.parameters(), lr=0.2, momentum=0.9)
+        >>> def live_plot(model, history):  # in a notebook: redraw a figure instead
+        ...     bar = "#" * round(40 * history[-1])
+        ...     print(f"epoch {len(history)} loss {history[-1]:.2f} {bar}")
+        >>> def halve_lr(model, history):  # a learning-rate schedule
+        ...     opt.lr /= 2
+        >>> history = fit(model, X, y, loss=nn.hinge_loss, optimizer=opt, epochs=3,
+        ...               batch_size=10, progress=False, callbacks=[live_plot, halve_lr])
+        epoch 1 loss 0.56 ######################
+        epoch 2 loss 0.20 ########
+        epoch 3 loss 0.19 #######
+        >>> opt.lr  # 0.2 halved three times
+        0.025
+        >>> val_losses = []
+        >>> def validate(model, history):  # the loss on data the model does not train on
+        ...     with no_grad():  # no graph needed: nothing is differentiated
+        ...         val_losses.append(nn.hinge_loss([model(x) for x in X_val], y_val).data)
+        >>> def early_stopping(model, history, patience=5):  # True stops training
+        ...     # (to go back to the best epoch's weights, keep its model.state_dict())
+        ...     best = min(val_losses)
+        ...     return val_losses.index(best) < len(val_losses) - patience
+        >>> opt.lr = 0.2
+        >>> history = fit(model, X, y, loss=nn.hinge_loss, optimizer=opt, epochs=500,
+        ...               batch_size=10, progress=False, callbacks=[validate, early_stopping])
+        >>> history.stopped, len(history) < 500, len(val_losses) == len(history)
+        ('callback early_stopping', True, True)
     """
     check_dataset(X, y)
     positive_int(epochs, "epochs")
     positive_int(batch_size, "batch_size")
     if tol is not None and not tol > 0:
         raise ValueError(f"tol must be > 0 or None, got {tol!r}")
+    callbacks = _check_callbacks(callbacks)
+    if max_grad_norm is not None:
+        _check_max_norm(max_grad_norm, "fit")
     params = model.parameters()
     if optimizer is None:
         optimizer = SGD(params, lr=0.1)
@@ -114,6 +164,12 @@ def fit(
                     ) from None
                 optimizer.zero_grad()
                 batch_loss.backward()
+                if max_grad_norm is not None:
+                    try:
+                        clip_grad_norm(params, max_grad_norm)
+                    except FloatingPointError as e:
+                        _restore(params, last_good)
+                        raise Diverged(f"diverged at epoch {epoch}: {e}") from None
                 optimizer.step()
             # A Value's data is always finite (overflow raises), but a step can still
             # push a parameter to inf through an overflowing gradient.
@@ -133,11 +189,40 @@ def fit(
         if acc is not None:
             history.accuracy.append(acc)
         report(epoch, history[-1], acc)
+        stoppers = [_name(c) for c in callbacks if _wants_to_stop(c, c(model, history))]
+        if stoppers:  # every callback has seen this epoch; the first to ask gets the credit
+            history.stopped = f"callback {stoppers[0]}"
+            break
         if tol is not None and history[-1] < tol:
             history.stopped = "tol"
             break
     report(None, history[-1], history.accuracy[-1] if history.accuracy else None)
     return history
+
+
+def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:
+    if callable(callbacks) or not isinstance(callbacks, (list, tuple)):
+        raise TypeError(
+            f"callbacks takes a list of functions, got {type(callbacks).__name__}: "
+            "for one function f, pass callbacks=[f]"
+        )
+    for c in callbacks:
+        if not callable(c):
+            raise TypeError(f"each callback must be a function(model, history), got {c!r}")
+    return list(callbacks)
+
+
+def _name(callback: Callable[..., object]) -> str:
+    return getattr(callback, "__name__", type(callback).__name__)
+
+
+def _wants_to_stop(callback: Callable[..., object], answer: object) -> bool:
+    if answer is None or isinstance(answer, bool):
+        return answer is True
+    raise TypeError(
+        f"callback {_name(callback)} returned {answer!r}: a callback returns True to stop "
+        "training, and None or False to go on"
+    )
 
 
 def _restore(params: list[Value], values: list[float]) -> None:
