@@ -11,7 +11,7 @@ Example:
 """
 
 from nn import datasets
-from nn.data import batches
+from nn.data import batches, train_test_split
 from nn.draw import draw_network
 from nn.losses import (
     accuracy,
@@ -46,4 +46,5 @@ __all__ = [
     "load",
     "mse_loss",
     "sse_loss",
+    "train_test_split",
 ]
