@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import nn
 from autograd import no_grad
+from nn.demo import main
 
 PACKAGE = Path(nn.__file__).resolve().parent
 DIGITS_FILE = PACKAGE / "digits.csv.gz"
@@ -79,6 +80,8 @@ def test_the_data_is_credited_and_packaged():
     for credit in ("Alpaydin", "Kaynak", "CC BY 4.0", "10.24432/C50P49", PUBLISHED_SHA256):
         assert credit in notice
     assert "CC BY 4.0" in (nn.datasets.load_digits.__doc__ or "")
+    readme = (PACKAGE.parent / "README.md").read_text()
+    assert "Alpaydin" in readme and "CC BY 4.0" in readme
     tomllib = pytest.importorskip("tomllib")
     project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
     assert {"digits.csv.gz", "digits-NOTICE.txt"} <= set(
@@ -232,3 +235,39 @@ def test_a_label_outside_the_models_classes_is_refused(digits, bad):
     model = nn.MLP(64, [10], seed=0)
     with pytest.raises(ValueError, match=rf"class index 0\.\.9, got {bad!r}"):
         nn.fit(model, X[:4], [*y[:3], bad], loss=nn.cross_entropy, epochs=1, progress=False)
+
+
+def test_the_digits_demo_reports_test_accuracy_confusions_and_mistakes(tmp_path, capsys):
+    path = tmp_path / "digits.json"
+    assert main(["--dataset", "digits", "--epochs", "1", "--no-progress", "--save", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1,437 to train, 360 to test" in out
+    assert "MLP(64 -> [32 tanh, 10 linear]" in out and "Adam" in out and "batch size 32" in out
+    assert "train accuracy" in out
+    line = next(line for line in out.splitlines() if "test accuracy" in line)
+    assert float(line.split()[2].rstrip("%")) > 80
+    table = out.split("confusion matrix")[1].splitlines()
+    assert table[1].split() == [str(k) for k in range(10)]
+    diagonal = [int(table[2 + k].split()[1 + k]) for k in range(10)]
+    assert sum(diagonal) == int(line.split("(")[1].split()[0])  # the correct ones
+    assert "misclassified test digits" in out and "true " in out and "@@" in out
+    assert nn.load(path).nin == 64
+
+
+def test_the_digits_demo_refuses_a_loss_for_two_classes(capsys):
+    assert main(["--dataset", "digits", "--loss", "hinge", "--no-progress", "--save", ""]) == 2
+    assert "cross_entropy" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("size", "says"), [("0.9999", "training set empty"), ("0", "test_size")])
+def test_the_digits_demo_refuses_an_empty_split(size, says, capsys):
+    flags = ["--dataset", "digits", "--test-size", size, "--no-progress", "--save", ""]
+    assert main(flags) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_flags_given_win_over_the_digits_defaults(capsys):
+    flags = ["--dataset", "digits", "--hidden", "8", "--epochs", "1", "--batch-size", "64"]
+    assert main([*flags, "--optimizer", "sgd", "--no-progress", "--save", ""]) == 0
+    out = capsys.readouterr().out
+    assert "MLP(64 -> [8 tanh, 10 linear]" in out and "SGD" in out and "batch size 64" in out
