@@ -11,7 +11,10 @@ hinge loss plus 1e-4 L2, one SGD update. It is measured three ways:
 2. the library: `nn.MLP` (one fused `dot` node per neuron) against micrograd's
    `nn.MLP`, and against the same step written out by hand on plain floats
    (benchmarks/handwritten.py), checking that all three compute the same loss;
-3. a 1,000,000-node chain's forward and backward, and bytes per graph node.
+3. a 1,000,000-node chain's forward and backward, and bytes per graph node;
+4. seconds per epoch on the handwritten digits (nn.datasets.load_digits): a
+   64-32-10 MLP, cross-entropy, Adam, batch 32, 1,437 training images, with
+   `nn.fit`, and with micrograd's nn.MLP (extrapolated from a few batches).
 
 Needs the `bench` extra (micrograd==0.1.0); without it only gradstep's figures print.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import itertools
+import math
 import random
 import statistics
 import sys
@@ -310,6 +314,110 @@ def main() -> None:
     row("gradstep", median_time(lambda: chain(chain_length), max(1, repeats // 3)))
     if mg is not None:
         print("  micrograd 0.1.0: RecursionError (its topological sort is recursive)")
+
+    print_digits_epoch(digits_epoch_seconds(args.quick))
+
+
+def digits_epoch_seconds(quick: bool) -> dict[str, float]:
+    """Seconds per epoch of training on the digits: a 64-32-10 MLP, cross-entropy, Adam,
+    batch size 32, on the 1,437 training images of the demo's split.
+
+    gradstep: `nn.fit` for one whole epoch, with tanh (the demo's model) and with ReLU;
+    micrograd: its nn.MLP (ReLU, its one activation) with the ReLU model's weights, exp
+    and log added in its own style for the cross-entropy, timed on a few batches and
+    extrapolated to the epoch. Both engines' losses on the first batch are checked equal.
+    `quick` times gradstep on 128 images and micrograd on 4, extrapolated alike.
+    """
+    X, y = nn.datasets.load_digits()
+    X_train, _, y_train, _ = nn.train_test_split([[v / 16.0 for v in x] for x in X], y, seed=0)
+    n_epoch, batch = len(X_train), 32
+    if quick:
+        X_train, y_train = X_train[:128], y_train[:128]
+    results: dict[str, float] = {}
+    for activation in ("tanh", "relu"):
+        model = nn.MLP(64, [32, 10], activation=activation, seed=0)
+        opt = nn.Adam(model.parameters(), lr=0.01)
+        one_epoch = partial(
+            nn.fit, model, X_train, y_train, nn.cross_entropy, opt, 1, batch, progress=False
+        )
+        seconds = median_time(one_epoch, 1 if quick else 3)
+        results[f"gradstep {activation}"] = seconds * n_epoch / len(X_train)
+
+    model = nn.MLP(64, [32, 10], activation="relu", seed=0)
+    _, micro = copies_of(model)
+    if micro is None:
+        return results
+    size = 4 if quick else batch  # images per timed micrograd step
+    xb, yb = X_train[:size], y_train[:size]
+    with cycle_collector_paused():
+        ours = nn.cross_entropy([model(x) for x in xb], yb).data
+    theirs = micrograd_cross_entropy([micro(x) for x in xb], yb).data
+    assert abs(ours - theirs) < 1e-12, (ours, theirs)
+    moments: list[list[float]] = [[0.0] * len(micro.parameters()) for _ in range(2)]
+    steps = 1 if quick else 3
+    per_image = []
+    for step in range(1, steps + 1):
+        xb = X_train[(step - 1) * size : step * size]
+        yb = y_train[(step - 1) * size : step * size]
+        start = time.perf_counter()
+        micrograd_adam_step(micro, xb, yb, moments, step)
+        per_image.append((time.perf_counter() - start) / size)
+    results["micrograd 0.1.0"] = statistics.median(per_image) * n_epoch
+    results["micrograd images timed"] = steps * size
+    return results
+
+
+def micrograd_cross_entropy(logits: list[list[Any]], targets: list[int]) -> Any:
+    """gradstep's cross_entropy, op for op, on micrograd Values, with exp and log made the
+    way micrograd makes its ops (a closure per node); micrograd 0.1.0 has neither."""
+    from micrograd.engine import Value as MValue
+
+    def unary(x: Any, y: float, local_grad: float) -> Any:
+        out = MValue(y, (x,), "f")
+
+        def _backward() -> None:
+            x.grad += local_grad * out.grad
+
+        out._backward = _backward
+        return out
+
+    losses = []
+    for row, t in zip(logits, targets):
+        shift = max(v.data for v in row)
+        exps = [unary(v - shift, math.exp(v.data - shift), math.exp(v.data - shift)) for v in row]
+        total_exp = sum(exps, MValue(0.0))
+        log_sum_exp = unary(total_exp, math.log(total_exp.data), 1.0 / total_exp.data) + shift
+        losses.append(log_sum_exp - row[t])
+    return sum(losses, MValue(0.0)) * (1.0 / len(losses))
+
+
+def micrograd_adam_step(
+    model: Any, xb: list[list[float]], yb: list[int], moments: list[list[float]], t: int
+) -> None:
+    """One training step on micrograd: forward, loss, backward, and nn.Adam's update."""
+    loss = micrograd_cross_entropy([model(x) for x in xb], yb)
+    model.zero_grad()
+    loss.backward()
+    m, v = moments
+    for i, p in enumerate(model.parameters()):
+        m[i] = 0.9 * m[i] + 0.1 * p.grad
+        v[i] = 0.999 * v[i] + 0.001 * p.grad * p.grad
+        p.data -= 0.01 * (m[i] / (1 - 0.9**t)) / (math.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+
+
+def print_digits_epoch(results: dict[str, float]) -> None:
+    print(
+        "\ndigits: seconds per epoch (1,437 images; 64-32-10 MLP, cross-entropy, Adam, batch 32):"
+    )
+    print(f"  {'gradstep nn.fit, tanh (the demo model)':<46} {results['gradstep tanh']:>9.2f} s")
+    print(f"  {'gradstep nn.fit, ReLU':<46} {results['gradstep relu']:>9.2f} s")
+    if "micrograd 0.1.0" in results:
+        seconds = results["micrograd 0.1.0"]
+        print(
+            f"  {'micrograd 0.1.0 nn.MLP, ReLU (extrapolated)':<46} {seconds:>9.2f} s   "
+            f"(from {results['micrograd images timed']:.0f} images; "
+            f"{seconds / results['gradstep relu']:.0f}x gradstep ReLU)"
+        )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ Example:
 
 import nn._import_check  # noqa: F401  (first: is `autograd` gradstep's? the name is shared)
 from nn import datasets
-from nn.data import batches
+from nn.data import batches, train_test_split
 from nn.draw import draw_network
 from nn.losses import (
     accuracy,
@@ -48,4 +48,5 @@ __all__ = [
     "load",
     "mse_loss",
     "sse_loss",
+    "train_test_split",
 ]
