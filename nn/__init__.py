@@ -11,7 +11,7 @@ Example:
 """
 
 import nn._import_check  # noqa: F401  (first: is `autograd` gradstep's? the name is shared)
-from nn import datasets
+from nn import datasets, plot
 from nn.data import batches, train_test_split
 from nn.draw import draw_network
 from nn.losses import (
@@ -47,6 +47,7 @@ __all__ = [
     "hinge_loss",
     "load",
     "mse_loss",
+    "plot",
     "sse_loss",
     "train_test_split",
 ]

@@ -17,12 +17,14 @@ from nn.optim import SGD, Optimizer, _check_max_norm, clip_grad_norm
 
 
 class History(list[float]):
-    """The mean loss of each epoch, plus `accuracy` per epoch (empty for regression)
-    and `stopped`, why training ended: "epochs", "tol", or "callback <name>"."""
+    """The mean loss of each epoch, plus `accuracy` per epoch (empty for regression),
+    `epochs`, how many epochs training was asked to run, and `stopped`, why it
+    ended: "epochs", "tol", or "callback <name>"."""
 
-    def __init__(self) -> None:
+    def __init__(self, epochs: int = 0) -> None:
         super().__init__()
         self.accuracy: list[float] = []
+        self.epochs = epochs
         self.stopped = "epochs"
 
 
@@ -144,7 +146,7 @@ def fit(
     if optimizer is None:
         optimizer = SGD(params, lr=0.1)
 
-    history = History()
+    history = History(epochs)
     report = _progress(epochs, progress)
     for epoch in range(1, epochs + 1):
         batch_losses: list[float] = []

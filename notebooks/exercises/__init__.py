@@ -1,0 +1,93 @@
+"""Exercises for the course: you write a small piece, a check says right or wrong, and why.
+
+In a notebook, one cell asks for your answer and the next checks it:
+
+    from exercises import derivatives as ex
+
+    def slope_of_f(x):
+        return ...  # your formula for f'(x) here
+
+    ex.power_rule.check(slope_of_f)
+
+An answer left as `...` counts as not answered yet: the check then runs the
+solution instead and shows it, so every notebook runs top to bottom as it is.
+Each exercise also carries a typical wrong answer, which the course's own tests
+use to prove that every check can say "not yet".
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class Unanswered(Exception):
+    """The answer is still `...`."""
+
+
+def given(answer: Any) -> Any:
+    """The answer itself, or Unanswered if it is still `...`."""
+    if answer is Ellipsis:
+        raise Unanswered
+    return answer
+
+
+def call(function: Any, *args: Any) -> Any:
+    """Call an answer that is a function; Unanswered if it is, or (still) returns, `...`."""
+    given(function)
+    if not callable(function):
+        raise TypeError(f"expected a function (def ...), got {type(function).__name__}")
+    return given(function(*args))
+
+
+def close(a: float, b: float, tol: float = 1e-6) -> bool:
+    """Equal up to rounding: relative and absolute tolerance `tol`."""
+    return abs(a - b) <= tol * (1.0 + abs(b))
+
+
+@dataclass
+class Exercise:
+    """One exercise: `test(answer)` returns None when the answer is right, else what is wrong."""
+
+    title: str
+    test: Callable[[Any], str | None]
+    solution: Any
+    wrong: Any  # a typical mistake: the course's tests check that it is caught
+    why: str  # said once the answer is right (or the solution is shown)
+
+    def check(self, answer: Any) -> bool:
+        """Say whether `answer` is right, and why; True only for a right answer."""
+        try:
+            problem = self.test(answer)
+        except Unanswered:
+            print(f"… {self.title}: no answer yet. Here is one:\n")
+            print(textwrap.indent(self.show(self.solution), "    "))
+            problem = self.test(self.solution)
+            if problem is not None:  # the course's own solution must pass its own check
+                raise AssertionError(f"the solution fails its check: {problem}") from None
+            print(f"\n✓ The solution passes the check. {self.why}")
+            return False
+        except Exception as error:  # a learner's code may fail in any way: say how, calmly
+            problem = f"your answer raised {type(error).__name__}: {error}"
+        if problem is None:
+            print(f"✓ {self.title}: right. {self.why}")
+            return True
+        print(f"✗ {self.title}: not yet. {problem}")
+        return False
+
+    @staticmethod
+    def show(solution: Any) -> str:
+        if callable(solution):
+            try:
+                return textwrap.dedent(inspect.getsource(solution)).strip()
+            except (OSError, TypeError):
+                pass
+        return repr(solution)
+
+
+def exercises_in(module: Any) -> list[Exercise]:
+    """Every Exercise a module defines, in the order it defines them."""
+    return [value for value in vars(module).values() if isinstance(value, Exercise)]

@@ -1,0 +1,117 @@
+"""The plotting helpers, drawn on matplotlib's headless backend."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+import nn  # noqa: E402
+from nn.plot import LivePlot, plot_decision_boundary, plot_history  # noqa: E402
+
+
+def history_of(losses, accuracy=()):
+    history = nn.History()
+    history += losses
+    history.accuracy += accuracy
+    return history
+
+
+def test_history_plots_loss_and_accuracy_per_epoch_with_labelled_axes():
+    figure = plot_history(history_of([0.9, 0.5, 0.3], [0.4, 0.7, 0.9]))
+    loss, accuracy = figure.axes
+    assert (loss.get_xlabel(), loss.get_ylabel()) == ("epoch", "loss")
+    assert (accuracy.get_xlabel(), accuracy.get_ylabel()) == ("epoch", "accuracy")
+    assert list(loss.lines[0].get_ydata()) == [0.9, 0.5, 0.3]
+    assert list(loss.lines[0].get_xdata()) == [1, 2, 3]  # epochs count from 1
+    assert list(accuracy.lines[0].get_ydata()) == [0.4, 0.7, 0.9]
+
+
+def test_a_regression_history_has_one_panel():
+    assert len(plot_history([3.0, 2.0, 1.0]).axes) == 1
+
+
+def test_log_scale_only_for_positive_losses_that_span_orders_of_magnitude():
+    assert plot_history([10.0, 1.0, 0.01]).axes[0].get_yscale() == "log"
+    assert plot_history([10.0, 1.0, 0.0, 0.0]).axes[0].get_yscale() == "linear"  # 0 has no log
+    assert plot_history([0.5, 0.4, 0.3]).axes[0].get_yscale() == "linear"
+
+
+def test_extra_curves_join_the_panel_their_name_says():
+    figure = plot_history(
+        history_of([0.9, 0.5], [0.6, 0.8]),
+        curves={"test loss": [1.0, 0.7], "test accuracy": [0.5, 0.75]},
+    )
+    loss, accuracy = figure.axes
+    assert [line.get_label() for line in loss.lines] == ["training loss", "test loss"]
+    assert [line.get_label() for line in accuracy.lines] == ["training accuracy", "test accuracy"]
+
+
+def test_an_empty_history_is_refused():
+    with pytest.raises(ValueError, match="at least one epoch"):
+        plot_history([])
+
+
+def test_the_decision_boundary_lies_where_the_model_changes_its_mind():
+    model = nn.MLP(2, [1], seed=0)  # linear: the class is x1 - 0.25 > 0
+    (w1, w2), b = model.layers[0].neurons[0].w, model.layers[0].neurons[0].b
+    w1.data, w2.data, b.data = 1.0, 0.0, -0.25
+    X = [[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]]
+    y = [0, 1, 0, 1]
+    ax = plot_decision_boundary(model, X, y, resolution=41)
+    (boundary,) = [
+        c for c in ax.collections if hasattr(c, "get_paths") and c.get_linewidths()[0] == 0.8
+    ]
+    xs = [x for path in boundary.get_paths() for x, _ in path.vertices]
+    assert xs and all(abs(x - 0.25) < 0.07 for x in xs)  # within a grid cell of x1 = 0.25
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2")
+
+
+def test_several_outputs_take_the_largest_and_labels_may_be_signs():
+    X, y = nn.datasets.make_spiral(n=30, classes=3, seed=0)
+    ax = plot_decision_boundary(nn.MLP(2, [5, 3], seed=0), X, y, resolution=12)
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"class 0", "class 1", "class 2"}
+    X, y = nn.datasets.make_moons(n=20, seed=0)
+    ax = plot_decision_boundary(nn.MLP(2, [4, 1], seed=0), X, [2 * t - 1 for t in y])
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"class -1", "class 1"}
+
+
+def test_bad_input_is_refused():
+    model = nn.MLP(3, [1], seed=0)
+    with pytest.raises(ValueError, match="2 inputs"):
+        plot_decision_boundary(model, [[1.0, 2.0, 3.0]], [0])
+    with pytest.raises(ValueError, match="same length"):
+        plot_decision_boundary(nn.MLP(2, [1], seed=0), [[1.0, 2.0]], [0, 1])
+    with pytest.raises(ValueError, match="every"):
+        LivePlot([[0.0, 0.0]], [0], every=0)
+
+
+def test_a_live_plot_updates_one_picture_in_a_notebook(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    code = (
+        "import nn\n"
+        "X, y = nn.datasets.make_moons(n=30, seed=0)\n"
+        "model = nn.MLP(2, [6, 1], seed=0)\n"
+        "live = nn.plot.LivePlot(X, y, every=3)\n"
+        "nn.fit(model, X, [2 * t - 1 for t in y], loss=nn.hinge_loss, epochs=7, batch_size=10,\n"
+        "       progress=False, callbacks=[live])\n"
+        "print(live.epochs_drawn)"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outputs = nb.cells[0].outputs
+    pictures = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(pictures) == 1  # one picture, updated in place: the last drawing stays
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "[3, 6, 7]" in printed  # every 3 epochs, and after the last
+
+
+def test_importing_nn_does_not_import_matplotlib():
+    code = "import sys, nn; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip() == "False"
