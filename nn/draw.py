@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd.draw import BORDER, FONT, INPUT, Drawing, new_digraph, number
+from autograd.draw import BORDER, FONT, INPUT, PAGE, Drawing, new_digraph, number
 from nn.module import MLP
 
 COLUMN = 2.4  # inches between layers
@@ -70,6 +70,7 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
             "fontsize": "12",
             "labelloc": "b",
             "label": _legend(largest, word),
+            "size": f"{PAGE / 72:.2f},100",  # inches: a wider network is scaled to the page
         },
         node_attr={"fontname": FONT, "fontsize": "12", "style": "filled", "color": BORDER},
     )
