@@ -12,9 +12,10 @@ Example:
 __gradstep__ = True  # how nn tells this autograd from others of the same name
 
 from autograd.check import gradcheck
-from autograd.draw import draw_graph, save
+from autograd.draw import draw_graph
 from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total
 from autograd.higher import grad, hessian
+from autograd.render import save
 from autograd.stepthrough import BackwardStep, backward_player, backward_steps
 
 __all__ = [

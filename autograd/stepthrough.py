@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograd.draw import GradView, _draw, _png, fit_to_page, name, number
+from autograd.draw import GradView, _draw, name, number
 from autograd.engine import Value, topological_order
+from autograd.render import _png, fit_to_page
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd.draw import BORDER, FONT, INPUT, PAGE, Drawing, new_digraph, number
+from autograd.draw import BORDER, FONT, INPUT, PAGE, number
+from autograd.render import Drawing, new_digraph
 from nn.module import MLP
 
 COLUMN = 2.4  # inches between layers

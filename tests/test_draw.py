@@ -13,7 +13,8 @@ import pytest
 
 import nn
 from autograd import Value, draw_graph, save, topological_order
-from autograd.draw import CONSTANT, GROUP, INPUT, PARAMETER, fit_to_page, grad_color, name, number
+from autograd.draw import CONSTANT, GROUP, INPUT, PARAMETER, grad_color, name, number
+from autograd.render import fit_to_page
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz's dot is not installed"
