@@ -21,7 +21,7 @@ REGION_COLOURS = ["#cfe2ff", "#ffe0c7", "#d5f0d5", "#f8d0d0", "#e6dcf3", "#eadbd
 
 def _pyplot() -> Any:
     try:
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError:
         raise ImportError(INSTALL_MATPLOTLIB) from None
     return plt
@@ -144,7 +144,7 @@ def plot_decision_boundary(
     classes = max(len(labels), 1 + max(max(row) for row in grid))
     if ax is None:
         _, ax = plt.subplots(figsize=(5.2, 4))
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     ax.contourf(
         gx,
@@ -240,8 +240,8 @@ class LivePlot:
 def _notebook_display() -> Any:
     """IPython's display when running in a notebook kernel, else None."""
     try:
-        from IPython import get_ipython
-        from IPython.display import display
+        from IPython import get_ipython  # type: ignore[import-not-found, import-untyped, unused-ignore]
+        from IPython.display import display  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError:
         return None
     shell = get_ipython()
