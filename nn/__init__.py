@@ -19,6 +19,7 @@ from nn.losses import (
     cross_entropy,
     hinge_loss,
     mse_loss,
+    softmax,
     sse_loss,
 )
 from nn.module import MLP, Layer, Module, Neuron, load
@@ -45,5 +46,6 @@ __all__ = [
     "hinge_loss",
     "load",
     "mse_loss",
+    "softmax",
     "sse_loss",
 ]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import nn
 from autograd import Value, grad
 
 
@@ -204,3 +208,165 @@ def test_subnormal_numbers_flow_through_forward_and_backward():
     z = Value(tiny).sqrt()
     z.backward()  # d sqrt(x)/dx = 0.5 / sqrt(x): large but finite
     assert math.isfinite(z.data) and z.data > 0
+
+
+# -- softmax and cross_entropy at the edges -------------------------------------------
+
+
+def exact_shifts(xs: list[float]) -> list[decimal.Decimal]:
+    """x - max(xs) for each x, computed exactly (as fractions), to 50 digits."""
+    m = Fraction(max(xs))
+    return [decimal.Decimal(d.numerator) / d.denominator for d in (Fraction(x) - m for x in xs)]
+
+
+def reference_cross_entropy(xs: list[float], target: int) -> float:
+    """log(sum exp(x_j)) - x_target in 50-digit arithmetic, from the floats' exact values."""
+    with decimal.localcontext(decimal.Context(prec=50)):
+        z = exact_shifts(xs)
+        return float(sum(zi.exp() for zi in z).ln() - z[target])
+
+
+def reference_softmax(xs: list[float]) -> list[float]:
+    with decimal.localcontext(decimal.Context(prec=50)):
+        exps = [zi.exp() for zi in exact_shifts(xs)]
+        return [float(e / sum(exps)) for e in exps]
+
+
+logit_rows = st.tuples(
+    st.lists(st.floats(-50.0, 50.0), min_size=2, max_size=6),
+    st.sampled_from([0.0, 1e6, -1e10, 1e17, 3e300, -1e307]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(logit_rows, st.integers(0, 5))
+def test_cross_entropy_is_precise_for_large_and_small_logits(row_offset, target):
+    row, offset = row_offset
+    xs = [x + offset for x in row]
+    target %= len(xs)
+    ours = nn.cross_entropy([Value(x) for x in xs], target).data
+    expected = reference_cross_entropy(xs, target)
+    assert abs(ours - expected) <= 1e-14 * (len(xs) + abs(expected))
+
+
+def test_cross_entropy_of_equal_huge_logits_is_log_of_the_class_count():
+    for big in (1e17, 1e300, -1e300):
+        loss = nn.cross_entropy([Value(big), Value(big), Value(big)], 1)
+        assert loss.data == pytest.approx(math.log(3), rel=1e-15)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(-512, 512), min_size=2, max_size=6),
+    st.integers(-(2**45), 2**45),
+    st.integers(0, 5),
+)
+def test_cross_entropy_and_its_gradient_do_not_change_when_every_logit_moves(eighths, c, t):
+    row = [k / 8 for k in eighths]
+    moved = [x + c for x in row]
+    assert all(m - c == x for m, x in zip(moved, row))  # the shift itself is exact
+    t %= len(row)
+    a, b = [Value(x) for x in row], [Value(x) for x in moved]
+    la, lb = nn.cross_entropy(a, t), nn.cross_entropy(b, t)
+    la.backward()
+    lb.backward()
+    assert la.data == lb.data
+    assert [v.grad for v in a] == [v.grad for v in b]
+
+
+def test_cross_entropy_across_the_whole_float_range():
+    top, bottom = Value(1e308), Value(-1e308)
+    loss = nn.cross_entropy([top, bottom], 0)
+    loss.backward()
+    assert loss.data == 0.0 and top.grad == 0.0 and bottom.grad == 0.0
+    with pytest.raises(OverflowError, match="too large for a float"):
+        nn.cross_entropy([Value(1e308), Value(-1e308)], 1)  # the loss itself is 2e308
+
+
+def test_cross_entropy_gradient_is_softmax_minus_one_hot_for_large_logits():
+    xs = [1e10 + 1.0, 1e10, 1e10 - 2.0]
+    logits = [Value(x) for x in xs]
+    nn.cross_entropy(logits, 2).backward()
+    shifted = [x - xs[0] for x in xs]
+    z = sum(math.exp(s) for s in shifted)
+    for i, v in enumerate(logits):
+        assert v.grad == pytest.approx(math.exp(shifted[i]) / z - (i == 2), rel=1e-14)
+
+
+@settings(max_examples=100, deadline=None)
+@given(logit_rows)
+def test_softmax_sums_to_one_and_matches_the_exact_value(row_offset):
+    row, offset = row_offset
+    xs = [x + offset for x in row]
+    probs = nn.softmax([Value(x) for x in xs])
+    assert abs(sum(p.data for p in probs) - 1.0) <= 4 * len(xs) * 2**-53
+    for p, expected in zip(probs, reference_softmax(xs)):
+        assert p.data == pytest.approx(expected, rel=1e-14, abs=1e-300)
+
+
+def test_softmax_gradient_is_its_jacobian():
+    xs = [0.3, -1.2, 2.0, 0.0]
+    for k in range(len(xs)):
+        logits = [Value(x) for x in xs]
+        probs = nn.softmax(logits)
+        probs[k].backward()
+        p = [math.exp(x) / sum(math.exp(y) for y in xs) for x in xs]
+        for j, v in enumerate(logits):  # d p_k / d x_j = p_k (delta_kj - p_j)
+            assert v.grad == pytest.approx(p[k] * ((k == j) - p[j]), rel=1e-12, abs=1e-15)
+
+
+def test_softmax_of_logits_far_apart_gives_exact_zeros_and_ones():
+    probs = nn.softmax([Value(1e308), Value(-1e308), Value(0.0)])
+    assert [p.data for p in probs] == [1.0, 0.0, 0.0]
+    assert [p.data for p in nn.softmax([2.0, 2.0])] == [0.5, 0.5]  # numbers work too
+    with pytest.raises(ValueError, match="at least 1 logits"):
+        nn.softmax([])
+
+
+def test_cross_entropy_is_minus_log_softmax():
+    xs = [0.5, -0.25, 3.0]
+    probs = nn.softmax([Value(x) for x in xs])
+    for t in range(3):
+        loss = nn.cross_entropy([Value(x) for x in xs], t)
+        assert loss.data == pytest.approx(-math.log(probs[t].data), rel=1e-15)
+
+
+# -- losses given numpy arrays ----------------------------------------------------------
+
+
+def test_losses_take_numpy_arrays_of_targets_as_batches(np):
+    preds = [Value(0.5), Value(-1.5), Value(2.0)]
+    targets = [1.0, -1.0, 1.0]
+    for loss in (nn.sse_loss, nn.mse_loss, nn.hinge_loss):
+        assert loss(preds, np.array(targets)).data == loss(preds, targets).data
+        assert loss(preds, np.array(targets, dtype=np.float32)).data == loss(preds, targets).data
+    probs = [Value(0.25), Value(0.5)]
+    assert (
+        nn.binary_cross_entropy(probs, np.array([1, 0])).data
+        == nn.binary_cross_entropy(probs, [1, 0]).data
+    )
+    rows = [[Value(0.1), Value(0.9)], [Value(2.0), Value(-1.0)]]
+    assert nn.cross_entropy(rows, np.array([1, 0])).data == nn.cross_entropy(rows, [1, 0]).data
+    assert nn.cross_entropy(rows[0], np.int64(1)).data == nn.cross_entropy(rows[0], 1).data
+    assert nn.mse_loss(Value(1.0), np.float32(3.0)).data == 4.0
+
+
+def test_a_numpy_array_of_the_wrong_length_is_still_a_batch(np):
+    with pytest.raises(ValueError, match="2 predictions but 3 targets"):
+        nn.mse_loss([Value(1.0), Value(2.0)], np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="one list of logits per target"):
+        nn.cross_entropy([[Value(0.0), Value(1.0)]], np.array([0, 1]))
+
+
+@pytest.mark.parametrize("bad", [True, 1.0, "1", None])
+def test_cross_entropy_wants_an_integer_class_index(bad):
+    with pytest.raises(ValueError, match="class index"):
+        nn.cross_entropy([Value(0.0), Value(1.0)], bad)
+
+
+def test_loss_targets_go_through_the_number_gate():
+    with pytest.raises(TypeError, match="a target: expected a real number"):
+        nn.mse_loss([Value(1.0)], ["1"])
+    with pytest.raises(ValueError, match="finite"):
+        nn.mse_loss([Value(1.0)], [math.nan])
+    assert nn.mse_loss([Value(1.0)], [Fraction(1, 2)]).data == 0.25
