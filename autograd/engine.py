@@ -304,7 +304,10 @@ class Value:
 
         Leaves accumulate across calls (call `zero_grad` or set `.grad = 0.0` to
         start over); every intermediate node is recomputed from zero, so a second
-        call gives the leaves exactly twice the gradient.
+        call gives the leaves exactly twice the gradient. If a gradient overflows
+        (is too large for a float), raises OverflowError naming the node, with
+        every leaf's grad left as it was: never a silent inf or nan. Passes in
+        several threads may share nodes; each adds its full share to the leaves.
 
         Example:
             >>> x = Value(3.0)
