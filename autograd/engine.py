@@ -549,9 +549,12 @@ def _as_float(x: object, who: str) -> float:
         if type(x) is not int and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
             raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
         try:
-            x = float(x)  # type: ignore[arg-type]
+            f = float(x)  # type: ignore[arg-type]
         except OverflowError:
-            raise ValueError(f"{who}: {_short_repr(x)} is too large for a float") from None
+            f = math.inf
+        if f - f != 0.0 and cast(Any, x) - x == 0:  # finite, but not as a float (10**400)
+            raise ValueError(f"{who}: {_short_repr(x)} is too large for a float")
+        x = f
     if x - x != 0.0:  # inf or nan
         raise ValueError(f"{who}: expected a finite number, got {x!r}")
     return x  # type: ignore[return-value]
@@ -586,8 +589,8 @@ def _operand(x: object, op: str) -> Value:
 
 
 def _compared(x: object, op: str) -> float | int:
-    """What `.data` is compared with: an int as it is (exact, whatever its size), any
-    other real number as a float (one too large for a float as +-inf)."""
+    """What `.data` is compared with: an integer as a Python int (compared exactly,
+    whatever its size), any other real number as a float (+-inf if too large)."""
     if isinstance(x, Value):
         return x.data
     if type(x) is int:
@@ -595,6 +598,8 @@ def _compared(x: object, op: str) -> float | int:
     who = f"'{op}' compares a Value with a number"
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
+    if isinstance(x, numbers.Integral):
+        return int(x)  # numpy's integers too
     try:
         f = float(x)
     except OverflowError:

@@ -6,7 +6,9 @@ import itertools
 import json
 import math
 import numbers
+import os
 import random
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -188,7 +190,7 @@ def _collect(obj: Any, name: str | None, found: list[Any], seen: set[int]) -> No
         return
     seen.add(id(obj))  # walk each module and list once: sharing and cycles end here
     if isinstance(obj, Module):
-        for key, member in obj.__dict__.items():
+        for key, member in getattr(obj, "__dict__", {}).items():
             numbered = obj.numbered.get(key)
             if numbered is not None and isinstance(member, (list, tuple)):
                 for i, item in enumerate(member, start=1):
@@ -237,6 +239,8 @@ def load(path: str | Path) -> Module:
         >>> load(path)
         MLP(2 -> [3 tanh, 1 linear], 13 parameters)
     """
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a device or a pipe could never end
+        raise ValueError(f"{path}: not a gradstep model file (not a regular file)")
     raw = Path(path).read_bytes()
     try:
         document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)

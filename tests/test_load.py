@@ -136,6 +136,19 @@ def test_malformed_documents_are_value_errors_naming_the_problem(tmp_path, text,
     assert len(str(info.value)) < 500  # a hostile file cannot flood the message
 
 
+def test_something_that_is_not_a_regular_file_is_refused_before_reading(tmp_path):
+    import os
+
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(ValueError, match="not a regular file"):
+        nn.load("/dev/zero")  # reading it would never end
+    with pytest.raises(ValueError, match="not a regular file"):
+        nn.load(tmp_path)  # a directory
+    with pytest.raises(FileNotFoundError):
+        nn.load(tmp_path / "missing.json")
+
+
 def test_a_file_that_is_not_utf8_is_a_value_error(tmp_path):
     with pytest.raises(ValueError, match="UTF-8"):
         nn.load(write(tmp_path, b'{"format": "\xff\xfe"}'))

@@ -111,6 +111,19 @@ def test_comparisons_with_ints_are_exact_where_a_float_would_round():
     assert not Value(2.0**53) >= 2**53 + 1
 
 
+def test_comparisons_with_numpy_integers_are_exact_too(np):
+    assert Value(2.0**53) < np.int64(2**53 + 1)
+    assert Value(2.0**64) > np.uint64(2**64 - 1)
+
+
+def test_a_numpy_long_double_beyond_float_range_is_too_large_not_infinite(np):
+    huge = np.longdouble(10) ** 400
+    if not np.isfinite(huge):
+        pytest.skip("numpy's long double is a plain double here")
+    with pytest.raises(ValueError, match="too large for a float"), np.errstate(over="ignore"):
+        Value(huge)
+
+
 def test_comparisons_with_infinity_work_and_with_nan_are_refused():
     assert Value(1e308) < math.inf and Value(-1e308) > -math.inf
     with pytest.raises(ValueError, match="nan"):
@@ -370,3 +383,16 @@ def test_loss_targets_go_through_the_number_gate():
     with pytest.raises(ValueError, match="finite"):
         nn.mse_loss([Value(1.0)], [math.nan])
     assert nn.mse_loss([Value(1.0)], [Fraction(1, 2)]).data == 0.25
+
+
+def test_cross_entropy_second_derivatives_are_the_softmax_covariance():
+    # d2 CE / dz_i dz_j = p_i (delta_ij - p_j), through the same stable graph
+    xs = [0.5, -1.0, 2.0]
+    logits = [Value(x) for x in xs]
+    first = grad(nn.cross_entropy(logits, 1), logits)
+    p = [math.exp(x) / sum(math.exp(y) for y in xs) for x in xs]
+    for i, g in enumerate(first):
+        assert g.data == pytest.approx(p[i] - (i == 1), rel=1e-12)
+        second = grad(g, logits)
+        for j, h in enumerate(second):
+            assert h.data == pytest.approx(p[i] * ((i == j) - p[j]), rel=1e-12, abs=1e-15)
