@@ -9,6 +9,7 @@ import numbers
 import os
 import random
 import stat
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -68,6 +69,9 @@ class Module:
         first: dict[Value, str] = {}
         for name, p in found:
             first.setdefault(p, name)
+        if len(set(first.values())) != len(first):  # only a custom `numbered` or a dotted attribute
+            twice = [n for n, count in Counter(first.values()).items() if count > 1]
+            raise ValueError(f"two parameters have the same name: {_some(twice)}")
         return [(name, p) for p, name in first.items()]
 
     def parameters(self) -> list[Value]:

@@ -153,3 +153,15 @@ def test_bad_names_and_rngs_are_refused_at_construction():
         nn.Layer(2, 2, name=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="rng"):
         nn.Neuron(2, rng="not a generator")  # type: ignore[arg-type]
+
+
+def test_names_that_would_collide_are_an_error_not_a_silent_merge():
+    class Clash(nn.Module):
+        numbered = {"left": "x", "right": "x"}  # noqa: RUF012
+
+        def __init__(self) -> None:
+            self.left = [Value(1.0)]
+            self.right = [Value(2.0)]
+
+    with pytest.raises(ValueError, match="same name: \\['x1'\\]"):
+        Clash().state_dict()
