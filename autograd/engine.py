@@ -585,6 +585,8 @@ def _short_repr(x: object) -> str:
 def _operand(x: object, op: str) -> Value:
     if isinstance(x, Value):
         return x
+    if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
+        return _leaf(x)
     return _leaf(_as_float(x, f"unsupported operand for '{op}'"))
 
 

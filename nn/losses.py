@@ -45,7 +45,8 @@ def _batch(preds: Any, targets: Any, who: str) -> tuple[list[Value], list[Value 
                 f"{who}: predictions must be Values (one per example), got {type(p).__name__}; "
                 "for a model with several outputs use cross_entropy"
             )
-    checked = [t if isinstance(t, Value) else _as_float(t, f"{who}: a target") for t in targets]
+    what = f"{who}: a target"
+    checked = [t if isinstance(t, Value) else _as_float(t, what) for t in targets]
     return list(preds), checked
 
 

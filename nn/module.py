@@ -53,6 +53,11 @@ class Module:
     # List attributes whose items take math-like names instead of `attribute.index`:
     # {"layers": "L"} names an MLP's layers L1, L2, ... (counting from 1, as in the math).
     numbered: ClassVar[dict[str, str]] = {}
+    # The attributes that hold a class's parameters, if the class lists them (the
+    # built-in modules do): the walk then reads just those. Any other module is
+    # walked through its __dict__, which on CPython 3.11 makes every later
+    # attribute read on that instance slower, too slow for a neuron's forward pass.
+    parameter_attributes: ClassVar[tuple[str, ...] | None] = None
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every parameter with its structural name, each parameter once, in a fixed order.
@@ -194,7 +199,14 @@ def _collect(obj: Any, name: str | None, found: list[Any], seen: set[int]) -> No
         return
     seen.add(id(obj))  # walk each module and list once: sharing and cycles end here
     if isinstance(obj, Module):
-        for key, member in getattr(obj, "__dict__", {}).items():
+        # the class's own list only, not an inherited one: a subclass may add attributes
+        listed = type(obj).__dict__.get("parameter_attributes")
+        members = (
+            getattr(obj, "__dict__", {}).items()
+            if listed is None
+            else ((key, getattr(obj, key)) for key in listed)
+        )
+        for key, member in members:
             numbered = obj.numbered.get(key)
             if numbered is not None and isinstance(member, (list, tuple)):
                 for i, item in enumerate(member, start=1):
@@ -390,6 +402,7 @@ class Neuron(Module):
 
     config_keys = ("nin", "activation", "name")
     numbered: ClassVar[dict[str, str]] = {"w": "w"}  # parameters w1..wn, then b
+    parameter_attributes = ("w", "b")
 
     def __init__(
         self,
@@ -442,6 +455,7 @@ class Layer(Module):
 
     config_keys = ("nin", "nout", "activation", "name")
     numbered: ClassVar[dict[str, str]] = {"neurons": "N"}
+    parameter_attributes = ("neurons",)
 
     def __init__(
         self,
@@ -495,6 +509,7 @@ class MLP(Module):
 
     config_keys = ("nin", "nouts", "activation", "output_activation")
     numbered: ClassVar[dict[str, str]] = {"layers": "L"}
+    parameter_attributes = ("layers",)
 
     def __init__(
         self,
