@@ -17,6 +17,7 @@ import inspect
 import math
 import numbers
 import operator
+import reprlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias, TypeVar, cast, overload
@@ -575,11 +576,14 @@ def _got(x: object) -> str:
 
 
 def _short_repr(x: object) -> str:
-    """repr(x), kept short: a huge int as its number of digits, anything else cut at 60."""
+    """repr(x), kept short (and shallow: reprlib): a huge int as its number of digits."""
     if isinstance(x, int) and x.bit_length() > 200:
         return f"(an int of about {int(x.bit_length() * math.log10(2)) + 1} digits)"
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return _reprlib.repr(x)
+
+
+_reprlib = reprlib.Repr()
+_reprlib.maxstring = _reprlib.maxother = 60
 
 
 def _operand(x: object, op: str) -> Value:
