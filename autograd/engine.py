@@ -12,16 +12,34 @@ by reference counting the moment it is no longer used.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+import numbers
 import operator
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any, TypeAlias
+import reprlib
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeAlias, TypeVar, cast, overload
 
 Number: TypeAlias = "int | float"
 Operand: TypeAlias = "Value | int | float"
+F = TypeVar("F", bound=Callable[..., Any])
 
-_recording = True  # False inside `with no_grad():`
+
+class _GradMode(threading.local):
+    depth = 0  # how many `no_grad` blocks this thread is inside (0 in a new thread)
+
+
+_mode = _GradMode()
+# How many threads are inside a no_grad block right now. While it is 0 (nearly
+# always) the hot path skips the slower thread-local lookup: `_paused_threads and
+# _mode.depth` costs one global read, as a single module-wide flag would.
+_paused_threads = 0
+_mode_lock = threading.Lock()  # guards _paused_threads
+# One graph walk at a time: walks tag the nodes they reach (see _computed_nodes), and
+# backward's `+=` into shared leaves must not interleave with another thread's.
+_graph_lock = threading.Lock()
 
 
 def _log(x: Any) -> Any:
@@ -36,6 +54,10 @@ def _cos(x: Any) -> Any:
     return x.cos() if isinstance(x, Value) else math.cos(x)
 
 
+def _is_zero(x: Any) -> bool:
+    return (x.data if isinstance(x, Value) else x) == 0.0  # a Value's == is identity
+
+
 # The chain rule's local factors, one line per op: given the op's inputs and its
 # output y, the derivative of y with respect to each input, in input order.
 # The rules use only arithmetic, comparisons and the helpers above, which work on
@@ -48,7 +70,8 @@ DERIVATIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
     "*": lambda a, b, y: (b, a),
     "/": lambda a, b, y: (1.0 / b, -y / b),
     "**": lambda a, b, y: (
-        0.0 if b == 0.0 else b * a ** (b - 1.0),  # a constant exponent 0: a**0 is constant
+        # at b = 0, a**0 = 1 whatever a is: d/da is 0 (as in PyTorch), for a Value b too
+        0.0 if _is_zero(b) else b * a ** (b - 1.0),
         y * _log(a) if a > 0 else 0.0,
     ),
     "neg": lambda x, y: (-1.0,),
@@ -89,6 +112,9 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads", "_walk", "_uses")
+    # numpy defers to our reflected operators (np.float32(2) * v is a Value) and an
+    # array operand reaches our type check instead of becoming an array of Values.
+    __array_ufunc__ = None
 
     data: float
     grad: float
@@ -100,7 +126,7 @@ class Value:
     _uses: int  # during that walk: how many nodes that use it are not yet listed
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = _as_float(data)
+        self.data = _as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
@@ -115,6 +141,15 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
+        return self.data
+
+    def item(self) -> float:
+        """The number this Value holds, as a float: the same as `.data` (PyTorch's name).
+
+        Example:
+            >>> (Value(2.0) * 3).item()
+            6.0
+        """
         return self.data
 
     def __format__(self, spec: str) -> str:
@@ -168,7 +203,7 @@ class Value:
                 f"'**': a negative base to a fractional power is not a real number, "
                 f"got {a!r} ** {b!r}{_at(self)}"
             )
-        if a < 0.0 and exponent_is_value and _recording:
+        if a < 0.0 and exponent_is_value and not (_paused_threads and _mode.depth):
             raise ValueError(
                 f"'**': with a Value exponent the base must be > 0, because "
                 f"d(a**b)/db = a**b * ln(a); got base {a!r}{_at(self)}. "
@@ -248,6 +283,9 @@ class Value:
 
     # -- comparisons (on .data; == and hash stay by identity) ---------------------
 
+    # An int is compared exactly, as Python compares a float with an int, so that
+    # `Value(1e308) < 10**400` is True rather than an overflow.
+
     def __lt__(self, other: Operand) -> bool:
         return self.data < _compared(other, "<")
 
@@ -267,7 +305,10 @@ class Value:
 
         Leaves accumulate across calls (call `zero_grad` or set `.grad = 0.0` to
         start over); every intermediate node is recomputed from zero, so a second
-        call gives the leaves exactly twice the gradient.
+        call gives the leaves exactly twice the gradient. If a gradient overflows
+        (is too large for a float), raises OverflowError naming the node, with
+        every leaf's grad left as it was: never a silent inf or nan. Passes in
+        several threads may share nodes; each adds its full share to the leaves.
 
         Example:
             >>> x = Value(3.0)
@@ -276,16 +317,109 @@ class Value:
             >>> x.grad
             6.0
         """
-        seed = _as_float(grad)
-        order = _computed_nodes(self)
-        for node in order:
-            node.grad = 0.0
-        self.grad += seed
-        for node in reversed(order):
-            upstream = node.grad
-            if upstream:  # a zero upstream gradient adds exactly nothing
-                for child, local in zip(node.inputs, node.local_grads):
-                    child.grad += local * upstream
+        seed = _as_float(grad, "backward's grad")
+        with _graph_lock:
+            leaves, before = _backpropagate(self, seed)
+            # An overflow anywhere reaches at least one leaf as inf or nan (inf * 0):
+            # one sum over the leaves finds it. The sum of finite grads may overflow
+            # too; the replay then finds nothing wrong and the call returns normally.
+            check = sum([leaf.grad for leaf in leaves])
+            if check - check != 0.0:
+                _raise_if_overflowed(self, seed, leaves, before)
+
+
+def _backpropagate(root: Value, seed: float) -> tuple[list[Value], list[float]]:
+    """The chain rule over the graph below `root`: the walk of `_computed_nodes`,
+    with each node's gradient passed on to its inputs as soon as the node is
+    released, which is when every node that uses it has passed its share on.
+
+    Returns the leaves reached and their grads from before the pass.
+    """
+    walk = object()
+    root._walk = walk
+    root._uses = 0
+    leaves: list[Value] = []
+    if not root.inputs:
+        leaves.append(root)
+    stack = [root] if root.inputs else []
+    while stack:  # count each computed node's uses, zero its grad, collect the leaves
+        for child in stack.pop().inputs:
+            if child.inputs:
+                if child._walk is walk:
+                    child._uses += 1
+                else:
+                    child._walk = walk
+                    child._uses = 1
+                    child.grad = 0.0
+                    stack.append(child)
+            elif child._walk is not walk:
+                child._walk = walk
+                leaves.append(child)
+    before = [leaf.grad for leaf in leaves]
+    if root.inputs:
+        root.grad = 0.0
+    root.grad += seed
+    ready = [root] if root.inputs else []
+    while ready:
+        node = ready.pop()
+        upstream = node.grad
+        if upstream:  # a zero upstream gradient adds exactly nothing
+            for child, local in zip(node.inputs, node.local_grads):
+                child.grad += local * upstream
+                if child.inputs:
+                    child._uses -= 1
+                    if not child._uses:
+                        ready.append(child)
+        else:
+            for child in node.inputs:
+                if child.inputs:
+                    child._uses -= 1
+                    if not child._uses:
+                        ready.append(child)
+    return leaves, before
+
+
+def _raise_if_overflowed(
+    root: Value, seed: float, leaves: list[Value], before: list[float]
+) -> None:
+    """Replay a backward pass whose leaf grads are not all finite, checking every step,
+    and raise OverflowError naming the first gradient that stopped being finite.
+    The leaves' grads are put back as they were before the pass."""
+
+    def fail(node: Value, how: str) -> None:
+        for leaf, g in zip(leaves, before):
+            leaf.grad = g
+        raise OverflowError(
+            f"backward: the gradient of {_describe(node)} overflowed: {how}. "
+            "The leaves' grads are left as they were; scale the loss or the inputs down"
+        )
+
+    order = _computed_nodes(root)  # the same order _backpropagate releases nodes in
+    for leaf, g in zip(leaves, before):
+        leaf.grad = g
+    for node in order:
+        node.grad = 0.0
+    root.grad += seed
+    if not math.isfinite(root.grad):
+        fail(root, f"{root.grad - seed!r} + the seed {seed!r} is not finite")
+    for node in reversed(order):
+        upstream = node.grad
+        if upstream:
+            for child, local in zip(node.inputs, node.local_grads):
+                g = child.grad + local * upstream
+                if not math.isfinite(g):
+                    fail(
+                        child,
+                        f"{child.grad!r} + {local!r} * {upstream!r} (from the '{node.op}' node"
+                        f"{_at(node)} that uses it) is {g!r}",
+                    )
+                child.grad = g
+
+
+def _describe(v: Value) -> str:
+    if v.label:
+        return f"node '{v.label}'"
+    return f"the '{v.op}' node with data {v.data!r}" if v.op else f"a leaf with data {v.data!r}"
 
 
 _new_value = Value.__new__
@@ -319,7 +453,7 @@ def total(values: Sequence[Operand]) -> Value:
     y = sum(v.data for v in inputs)
     if y - y != 0.0:
         raise OverflowError("total overflowed: the sum is too large for a float")
-    if not _recording:
+    if _paused_threads and _mode.depth:
         return _leaf(y)
     return _node("total", inputs, y, DERIVATIVES["total"](*(v.data for v in inputs), y))
 
@@ -353,7 +487,7 @@ def _dot(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:
     y = sum(map(operator.mul, w_data, x_data), b.data)
     if y - y != 0.0:
         raise OverflowError("dot overflowed: the weighted sum is too large for a float")
-    if not _recording:
+    if _paused_threads and _mode.depth:
         return _leaf(y)
     return _node("dot", (*ws, *xs, b), y, _dot_local_grads(w_data, x_data))
 
@@ -363,7 +497,7 @@ def _leaf(data: float) -> Value:
 
 
 def _unary(op: str, x: Value, y: float) -> Value:
-    if not _recording:
+    if _paused_threads and _mode.depth:
         return _leaf(y)
     try:
         local = DERIVATIVES[op](x.data, y)
@@ -380,7 +514,7 @@ def _binary(op: str, a: Value, b: Value, y: float) -> Value:
         raise OverflowError(
             f"'{op}' overflowed: {a.data!r} {op} {b.data!r} is too large for a float{_at(a)}"
         )
-    if not _recording:
+    if _paused_threads and _mode.depth:
         return _leaf(y)
     try:
         local = DERIVATIVES[op](a.data, b.data, y)
@@ -405,37 +539,80 @@ def _at(v: Value) -> str:
     return f" at node '{v.label}'" if v.label else ""
 
 
-def _as_float(x: object) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(
-            f"a Value holds an int or a float, got {type(x).__name__} {x!r}"
-            + ("; convert it first, e.g. Value(float(s))" if isinstance(x, str) else "")
-        )
-    f = float(x)
-    if not math.isfinite(f):
-        raise ValueError(f"a Value must be finite, got {f!r}")
-    return f
+def _as_float(x: object, who: str) -> float:
+    """The one gate for numbers: any finite real number (numbers.Real: int, float,
+    Fraction, numpy's scalars...) becomes a float; `who` starts the error message.
+
+    A bool is refused (True is not a measurement), and so is an array or a list,
+    with a hint to pass its numbers one at a time.
+    """
+    if type(x) is not float:
+        if type(x) is not int and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
+            raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
+        try:
+            f = float(x)  # type: ignore[arg-type, unused-ignore]
+        except OverflowError:
+            f = math.inf
+        if f - f != 0.0 and cast(Any, x) - x == 0:  # finite, but not as a float (10**400)
+            raise ValueError(f"{who}: {_short_repr(x)} is too large for a float")
+        x = f
+    if x - x != 0.0:  # inf or nan
+        raise ValueError(f"{who}: expected a finite number, got {x!r}")
+    return x  # type: ignore[return-value, unused-ignore]
+
+
+def _got(x: object) -> str:
+    """'got <type> <value>' for an error message, with a hint for the usual mistakes."""
+    got = f"got {type(x).__name__} {_short_repr(x)}"
+    if isinstance(x, str):
+        return got + "; convert it first, e.g. float(s)"
+    if hasattr(x, "tolist") and not isinstance(x, numbers.Number):  # a numpy array
+        return got + ", an array: convert it with .tolist() and use its numbers one by one"
+    if isinstance(x, (list, tuple)):
+        return got + ": use its numbers one by one"
+    if isinstance(x, numbers.Number) and not isinstance(x, numbers.Complex):  # Decimal
+        return got + "; convert it with float() first"
+    return got
+
+
+def _short_repr(x: object) -> str:
+    """repr(x), kept short (and shallow: reprlib): a huge int as its number of digits."""
+    if isinstance(x, int) and x.bit_length() > 200:
+        return f"(an int of about {int(x.bit_length() * math.log10(2)) + 1} digits)"
+    return _reprlib.repr(x)
+
+
+_reprlib = reprlib.Repr()
+_reprlib.maxstring = _reprlib.maxother = 60
 
 
 def _operand(x: object, op: str) -> Value:
     if isinstance(x, Value):
         return x
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(
-            f"unsupported operand for '{op}': a Value combines with a Value, "
-            f"an int or a float, not {type(x).__name__} {x!r}"
-        )
-    return Value(x)
+    if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
+        return _leaf(x)
+    return _leaf(_as_float(x, f"unsupported operand for '{op}'"))
 
 
-def _compared(x: object, op: str) -> float:
+def _compared(x: object, op: str) -> float | int:
+    """What `.data` is compared with: an integer as a Python int (compared exactly,
+    whatever its size), any other real number as a float (+-inf if too large)."""
     if isinstance(x, Value):
         return x.data
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(
-            f"'{op}' compares a Value with a Value, an int or a float, not {type(x).__name__} {x!r}"
-        )
-    return float(x)
+    if type(x) is int:
+        return x
+    who = f"'{op}' compares a Value with a number"
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
+    if isinstance(x, numbers.Integral):
+        return int(x)  # numpy's integers too
+    try:
+        f = float(x)
+    except OverflowError:
+        f = math.inf if cast(Any, x) > 0 else -math.inf
+    if f != f:
+        raise ValueError(f"{who}: cannot compare with nan (every comparison with nan is False)")
+    return f
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -447,7 +624,8 @@ def topological_order(root: Value) -> list[Value]:
         ['', '', '*', '+']
     """
     leaves: list[Value] = []
-    order = _computed_nodes(root, leaves)
+    with _graph_lock:
+        order = _computed_nodes(root, leaves)
     return leaves + order  # leaves depend on nothing, so they may all come first
 
 
@@ -496,20 +674,61 @@ def _computed_nodes(root: Value, leaves: list[Value] | None = None) -> list[Valu
     return order
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+class _NoGrad:
+    """What `no_grad()` returns: a context manager, and a decorator."""
+
+    def __enter__(self) -> None:
+        global _paused_threads
+        if not _mode.depth:
+            with _mode_lock:
+                _paused_threads += 1
+        _mode.depth += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _paused_threads
+        if _mode.depth:  # 0 only if a block entered in another thread ends in this one
+            _mode.depth -= 1
+            if not _mode.depth:
+                with _mode_lock:
+                    _paused_threads -= 1
+
+    def __call__(self, fn: F) -> F:
+        if not callable(fn):
+            raise TypeError(f"no_grad decorates a function, got {type(fn).__name__}")
+        if inspect.isgeneratorfunction(fn) or inspect.iscoroutinefunction(fn):
+            raise TypeError(
+                f"no_grad cannot decorate {fn.__name__!r}: it runs in pieces (a generator "
+                "or a coroutine); write `with no_grad():` inside it instead"
+            )
+
+        @functools.wraps(fn)
+        def without_recording(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return fn(*args, **kwargs)
+
+        return cast(F, without_recording)
+
+
+@overload
+def no_grad() -> _NoGrad: ...
+@overload
+def no_grad(fn: F) -> F: ...
+def no_grad(fn: F | None = None) -> _NoGrad | F:
     """Compute without recording a graph: results are leaves, nothing to backprop.
+
+    Use it as `with no_grad():`, or as a decorator, `@no_grad` or `@no_grad()`.
+    It holds for the current thread only (as in PyTorch): other threads go on
+    recording. Blocks nest.
 
     Example:
         >>> with no_grad():
         ...     y = Value(2.0) * 3
         >>> y.inputs
         ()
+        >>> @no_grad
+        ... def predict(x):
+        ...     return x * 3
+        >>> predict(Value(2.0)).inputs
+        ()
     """
-    global _recording
-    previous = _recording
-    _recording = False
-    try:
-        yield
-    finally:
-        _recording = previous
+    return _NoGrad() if fn is None else _NoGrad()(fn)

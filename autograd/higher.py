@@ -7,10 +7,11 @@ itself a graph, built from the same chain rule.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.engine import DERIVATIVES, Value, _computed_nodes, no_grad
+from autograd.engine import DERIVATIVES, Value, _computed_nodes, _graph_lock, no_grad
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> list[Value]:
@@ -20,7 +21,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
     inputs that can be differentiated again with `grad` or `.backward()`.
     Anything that does not depend on the inputs counts as a constant. Unlike
     `backward()`, this leaves every `.grad` untouched. At relu's and abs's kink
-    the derivative is 0, as in first order.
+    the derivative is 0, as in first order. A derivative too large for a float
+    raises OverflowError, as in `backward()`.
 
     Example:
         >>> x = Value(2.0, label="x")
@@ -46,7 +48,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
         with no_grad():
             return grad(output, inputs, create_graph=True)
 
-    order = _computed_nodes(output)
+    with _graph_lock:
+        order = _computed_nodes(output)
     # Which nodes depend on an input: only their derivatives need to stay Values.
     varies = set(inputs)
     for node in order:
@@ -62,10 +65,22 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
         if upstream is None or node not in varies:
             continue  # no path to an input: nothing to pass on
         rule = DERIVATIVES[node.op]
-        local_grads = rule(*map(term, node.inputs), term(node))
+        try:
+            local_grads = rule(*map(term, node.inputs), term(node))
+        except ValueError as e:  # the derivative exists, but its own derivative is infinite
+            raise ValueError(
+                f"grad: the derivative of the '{node.op}' node with data {node.data!r} cannot "
+                f"be differentiated again here ({e}); pass create_graph=False for first "
+                "derivatives only"
+            ) from None
         for child, local in zip(node.inputs, local_grads):
             if child not in varies:
                 continue
+            if not isinstance(local, Value) and not math.isfinite(local):
+                raise OverflowError(  # as backward() raises: the derivative is too large
+                    f"grad: the local derivative of the '{node.op}' node with data "
+                    f"{node.data!r} is {local!r}: too large for a float"
+                )
             contribution = local * upstream
             previous = grads.get(child)
             grads[child] = contribution if previous is None else previous + contribution
@@ -83,7 +98,7 @@ def hessian(f: Callable[..., Value], point: Sequence[float]) -> list[list[float]
         >>> hessian(lambda x, y: x * x * y + y ** 3, [1.0, 2.0])
         [[4.0, 2.0], [2.0, 12.0]]
     """
-    xs = [Value(float(p), label=f"x{i}") for i, p in enumerate(point)]
+    xs = [Value(p, label=f"x{i}") for i, p in enumerate(point, start=1)]
     out = f(*xs)
     if not isinstance(out, Value):
         raise TypeError(f"hessian: f must return a Value, got {type(out).__name__}")

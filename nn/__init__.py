@@ -20,6 +20,7 @@ from nn.losses import (
     cross_entropy,
     hinge_loss,
     mse_loss,
+    softmax,
     sse_loss,
 )
 from nn.module import MLP, Layer, Module, Neuron, load
@@ -48,6 +49,7 @@ __all__ = [
     "load",
     "mse_loss",
     "plot",
+    "softmax",
     "sse_loss",
     "train_test_split",
 ]

@@ -6,16 +6,31 @@ mean of its examples' gradients: (1/|B|) * sum of grad C_i.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any, TypeAlias, overload
 
-from autograd import Value
+from autograd import Value, total
+from autograd.engine import _as_float  # the one gate for numbers
 
 Target: TypeAlias = "int | float | Value"
 
+# math.exp(x) is exactly 0.0 for every x below this: such a term of a softmax adds
+# nothing to the sum and gets a gradient of exactly 0, so it is left out.
+_EXP_UNDERFLOW = -746.0
 
-def _batch(preds: Any, targets: Any, who: str) -> tuple[list[Any], list[Any]]:
-    """Accept one example or a batch; check both sides have the same length."""
+
+def _plain(x: Any) -> Any:
+    """A numpy array as (nested) lists of Python numbers; anything else as it is."""
+    if hasattr(x, "tolist") and not isinstance(x, (numbers.Number, Value)):
+        return x.tolist()
+    return x
+
+
+def _batch(preds: Any, targets: Any, who: str) -> tuple[list[Value], list[Value | float]]:
+    """Accept one example or a batch (a list, a tuple or an array); check both sides
+    have the same length and hold Values (predictions) and numbers (targets)."""
+    preds, targets = _plain(preds), _plain(targets)
     if not isinstance(preds, (list, tuple)):
         preds, targets = [preds], [targets]
     elif not isinstance(targets, (list, tuple)):
@@ -30,10 +45,9 @@ def _batch(preds: Any, targets: Any, who: str) -> tuple[list[Any], list[Any]]:
                 f"{who}: predictions must be Values (one per example), got {type(p).__name__}; "
                 "for a model with several outputs use cross_entropy"
             )
-    for t in targets:
-        if isinstance(t, bool) or not isinstance(t, (int, float, Value)):
-            raise TypeError(f"{who}: targets must be numbers, got {type(t).__name__} {t!r}")
-    return list(preds), list(targets)
+    what = f"{who}: a target"
+    checked = [t if isinstance(t, Value) else _as_float(t, what) for t in targets]
+    return list(preds), checked
 
 
 def sse_loss(preds: Value | Sequence[Value], targets: Target | Sequence[Target]) -> Value:
@@ -109,6 +123,23 @@ def binary_cross_entropy(
     return -sum(terms, Value(0.0)) * (1.0 / len(probs))
 
 
+def softmax(logits: Sequence[Value | float]) -> list[Value]:
+    """exp(z_i) / sum_j exp(z_j) for one example's logits: probabilities that sum to 1.
+
+    Computed stably: the largest logit is subtracted first (softmax does not
+    change when every logit moves by the same amount), so no exp overflows.
+
+    Example:
+        >>> [round(p.data, 6) for p in softmax([Value(2.0), Value(1.0), Value(0.1)])]
+        [0.659001, 0.242433, 0.098566]
+        >>> [p.data for p in softmax([Value(1000.0), Value(1000.0)])]
+        [0.5, 0.5]
+    """
+    row = _logits(logits, "softmax", at_least=1)
+    _, exps, norm = _shifted_exps(row)
+    return [Value(0.0) if e is None else e / norm for e in exps]
+
+
 @overload
 def cross_entropy(logits: Sequence[Value], target: int) -> Value: ...
 @overload
@@ -117,41 +148,75 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     """Softmax then negative log-likelihood of the target class, computed stably.
 
     `logits` is one example's list of scores with `target` its class index, or a
-    batch: a list of such lists with a list of indices (then the mean is taken).
-    Subtracting the largest logit (a constant) keeps exp from overflowing.
+    batch: a list of such lists with a list (or array) of indices (then the mean
+    is taken). The loss is log(sum_j exp(z_j)) - z_target with z = logits - max:
+    exact where it matters (no large number is added and subtracted again), the
+    same for logits shifted by any constant, and no exp ever overflows.
 
     Example:
         >>> round(cross_entropy([Value(2.0), Value(1.0), Value(0.1)], 0).data, 6)
         0.41703
         >>> round(cross_entropy([Value(1000.0), Value(0.0)], 1).data, 1)
         1000.0
+        >>> round(cross_entropy([Value(1e17), Value(1e17)], 0).data, 6)  # log 2
+        0.693147
     """
+    logits, target = _plain(logits), _plain(target)
     if isinstance(target, (list, tuple)):
         if not isinstance(logits, (list, tuple)) or len(logits) != len(target):
             raise ValueError("cross_entropy: a batch needs one list of logits per target index")
         if not target:
             raise ValueError("cross_entropy: the batch is empty")
         losses = [_cross_entropy_one(row, t) for row, t in zip(logits, target)]
-        return sum(losses, Value(0.0)) * (1.0 / len(losses))
+        return total(losses) * (1.0 / len(losses))
     return _cross_entropy_one(logits, target)
 
 
 def _cross_entropy_one(logits: Any, target: Any) -> Value:
-    if not isinstance(logits, (list, tuple)) or len(logits) < 2:
+    row = _logits(logits, "cross_entropy", at_least=2)
+    is_index = isinstance(target, numbers.Integral) and not isinstance(target, bool)
+    index = int(target) if is_index else -1  # numpy's integers count, bools do not
+    if not 0 <= index < len(row):
         raise ValueError(
-            "cross_entropy wants a list of at least 2 logits (one per class); "
-            "for a single output use binary_cross_entropy or hinge_loss"
+            f"cross_entropy: target must be a class index 0..{len(row) - 1}, got {target!r}"
         )
-    if not all(isinstance(v, Value) for v in logits):
-        raise TypeError("cross_entropy: logits must be Values")
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < len(logits):
-        raise ValueError(
-            f"cross_entropy: target must be a class index 0..{len(logits) - 1}, got {target!r}"
+    shifted, _, norm = _shifted_exps(row)
+    z = shifted[index]
+    if z is None:
+        raise OverflowError(
+            f"cross_entropy: the loss is too large for a float: the target's logit "
+            f"{row[index].data!r} is further below the largest, "
+            f"{max(v.data for v in row)!r}, than a float can hold"
         )
-    shift = max(v.data for v in logits)
-    log_sum_exp: Value = sum(((v - shift).exp() for v in logits), Value(0.0)).log() + shift
-    target_logit: Value = logits[target]
-    return log_sum_exp - target_logit
+    return norm.log() - z
+
+
+def _logits(logits: Any, who: str, at_least: int) -> list[Value]:
+    """One example's logits as a list of Values (numbers become constants)."""
+    logits = _plain(logits)
+    if not isinstance(logits, (list, tuple)) or len(logits) < at_least:
+        hint = "; for one output use binary_cross_entropy or hinge_loss" if at_least > 1 else ""
+        raise ValueError(f"{who} wants a list of at least {at_least} logits (one per class){hint}")
+    return [v if isinstance(v, Value) else Value(_as_float(v, f"{who}: a logit")) for v in logits]
+
+
+def _shifted_exps(row: list[Value]) -> tuple[list[Value | None], list[Value | None], Value]:
+    """The stable machinery of softmax and cross_entropy: z_i = v_i - max (at most 0),
+    exp(z_i), and their sum (at least 1, from the largest logit's e**0).
+
+    A term whose exp underflows to 0 is left out of the graph (None): it adds
+    exactly 0 to the sum and its gradient is exactly 0. Its z is None only when
+    v_i - max is too large for a float.
+    """
+    largest = max(v.data for v in row)
+    shifted: list[Value | None] = []
+    exps: list[Value | None] = []
+    for v in row:
+        gap = v.data - largest  # -inf if too large for a float
+        z = None if gap - gap != 0.0 else v - largest
+        shifted.append(z)
+        exps.append(None if z is None or gap < _EXP_UNDERFLOW else z.exp())
+    return shifted, exps, total([e for e in exps if e is not None])
 
 
 def accuracy(loss: Any, preds: Sequence[Any], targets: Sequence[Any]) -> float | None:
@@ -183,5 +248,6 @@ __all__ = [
     "cross_entropy",
     "hinge_loss",
     "mse_loss",
+    "softmax",
     "sse_loss",
 ]

@@ -5,13 +5,20 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import numbers
+import os
 import random
-from collections.abc import Sequence
+import stat
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar, overload
+from typing import Any, ClassVar, TypeVar, cast, overload
 
 from autograd import Value
-from autograd.engine import _dot  # dot() minus its checks: inputs are checked once per call
+from autograd.engine import (
+    _as_float,  # the one gate for numbers
+    _dot,  # dot() minus its checks: inputs are checked once per call
+)
 from nn.data import positive_int
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", None)
@@ -22,28 +29,71 @@ FORMAT_VERSION = 1
 class Module:
     """Base class: anything with parameters that a model is made of.
 
-    Subclasses list their parameters and their constructor arguments (`config`);
-    everything else (zeroing, state dicts, saving) is shared.
+    A module's parameters are found by walking its attributes in the order they
+    were set, as PyTorch does: a Value that is a leaf is a parameter, a Module is
+    walked in turn, and so are the items of a list or a tuple. Each parameter's
+    name is its path, e.g. `encoder.L1.N1.w1`, or `blocks.0.L1.N1.b` for the
+    first module of a list `blocks` (list items count from 0, as in Python).
+    Zeroing, state dicts and saving are shared.
 
     Example:
         >>> m = MLP(2, [3, 1], seed=0)
         >>> len(m.parameters())
         13
+        >>> class Pair(Module):
+        ...     def __init__(self):
+        ...         self.a = MLP(1, [1], seed=0)
+        ...         self.b = MLP(1, [1], seed=1)
+        >>> [name for name, _ in Pair().named_parameters()]
+        ['a.L1.N1.w1', 'a.L1.N1.b', 'b.L1.N1.w1', 'b.L1.N1.b']
     """
 
-    registry: ClassVar[dict[str, type[Module]]] = {}
+    # What the constructor rebuilds a saved model from (see `config`, `nn.load`).
+    config_keys: ClassVar[tuple[str, ...]] = ()
+    # List attributes whose items take math-like names instead of `attribute.index`:
+    # {"layers": "L"} names an MLP's layers L1, L2, ... (counting from 1, as in the math).
+    numbered: ClassVar[dict[str, str]] = {}
+    # The attributes that hold a class's parameters, if the class lists them (the
+    # built-in modules do): the walk then reads just those. Any other module is
+    # walked through its __dict__, which on CPython 3.11 makes every later
+    # attribute read on that instance slower, too slow for a neuron's forward pass.
+    parameter_attributes: ClassVar[tuple[str, ...] | None] = None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        Module.registry[cls.__name__] = cls  # what nn.load may build, by name
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every parameter with its structural name, each parameter once, in a fixed order.
+
+        The names are unique however modules are composed; a parameter reached
+        twice (shared between two modules) keeps its first name.
+
+        Example:
+            >>> [name for name, _ in MLP(1, [2, 1], seed=0).named_parameters()][:3]
+            ['L1.N1.w1', 'L1.N1.b', 'L1.N2.w1']
+        """
+        found: list[tuple[str, Value]] = []
+        _collect(self, "", found, set())
+        first: dict[Value, str] = {}
+        for name, p in found:
+            first.setdefault(p, name)
+        if len(set(first.values())) != len(first):  # only a custom `numbered` or a dotted attribute
+            twice = [n for n, count in Counter(first.values()).items() if count > 1]
+            raise ValueError(f"two parameters have the same name: {_some(twice)}")
+        return [(name, p) for p, name in first.items()]
 
     def parameters(self) -> list[Value]:
-        """Every trainable Value, in a fixed order."""
-        return []
+        """Every parameter, once, in the order of `named_parameters`."""
+        found: list[Value] = []
+        _collect(self, None, found, set())
+        return list(dict.fromkeys(found))
 
     def config(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this module's architecture."""
-        raise NotImplementedError
+        if not self.config_keys:
+            raise TypeError(
+                f"{type(self).__name__} has no config: nn.load rebuilds Neuron, Layer and "
+                "MLP only; for your own module keep its state_dict() and restore it with "
+                "load_state_dict()"
+            )
+        return {key: _copy(getattr(self, key)) for key in self.config_keys}
 
     @staticmethod
     def parameter_count(**config: Any) -> int:
@@ -68,19 +118,19 @@ class Module:
             p.grad = 0.0
 
     def state_dict(self) -> dict[str, float]:
-        """Each parameter's label mapped to its value.
+        """Each parameter's structural name (see `named_parameters`) mapped to its value.
 
         Example:
-            >>> Neuron(1, seed=0, name="N").state_dict()
-            {'N.w1': 0.6888437030500962, 'N.b': 0.0}
+            >>> Neuron(1, seed=0).state_dict()
+            {'w1': 0.6888437030500962, 'b': 0.0}
         """
-        return {p.label: p.data for p in self.parameters()}
+        return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state: dict[str, float]) -> None:
-        """Set every parameter from `state` (as made by `state_dict`).
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
+        """Set every parameter from `state` (as made by `state_dict`), exactly or not at all.
 
         Raises ValueError naming the missing, unexpected or non-numeric entries;
-        on error no parameter is changed.
+        on error no parameter is changed. Linear in the number of parameters.
 
         Example:
             >>> a, b = Neuron(2, seed=0), Neuron(2, seed=1)
@@ -88,24 +138,25 @@ class Module:
             >>> b.state_dict() == a.state_dict()
             True
         """
-        if not isinstance(state, dict):
+        if not isinstance(state, Mapping):
             raise ValueError(f"a state dict must be a dict, got {type(state).__name__}")
-        params = self.parameters()
-        expected = [p.label for p in params]
-        missing = [k for k in expected if k not in state]
-        unexpected = [k for k in state if k not in set(expected)]
+        named = self.named_parameters()
+        names = {name for name, _ in named}
+        missing = [name for name, _ in named if name not in state]
+        unexpected = [key for key in state if key not in names]
         if missing or unexpected:
             raise ValueError(
                 "state dict does not match the model: "
-                f"missing {missing[:5]}{'...' if len(missing) > 5 else ''}, "
-                f"unexpected {unexpected[:5]}{'...' if len(unexpected) > 5 else ''}"
+                f"missing {_some(missing)}, unexpected {_some(unexpected)}"
             )
-        for key in expected:
-            v = state[key]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise ValueError(f"parameter {key!r} must be a finite number, got {v!r}")
-        for p in params:
-            p.data = float(state[p.label])
+        values = []
+        for name, _ in named:
+            try:
+                values.append(_as_float(state[name], f"parameter {name!r}"))
+            except TypeError as e:
+                raise ValueError(str(e)) from None
+        for (_, p), v in zip(named, values):
+            p.data = v
 
     def save(self, path: str | Path) -> None:
         """Write the architecture and every parameter to a JSON file.
@@ -120,6 +171,12 @@ class Module:
             >>> load(path).state_dict() == m.state_dict()
             True
         """
+        if _LOADABLE.get(type(self).__name__) is not type(self):
+            raise TypeError(
+                f"save writes Neuron, Layer and MLP models, not {type(self).__name__}: "
+                "for your own module keep its state_dict() (e.g. as JSON) and restore it "
+                "with load_state_dict()"
+            )
         document = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -128,6 +185,57 @@ class Module:
             "parameters": self.state_dict(),
         }
         Path(path).write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+
+
+def _collect(obj: Any, name: str | None, found: list[Any], seen: set[int]) -> None:
+    """Append the parameters `obj` holds to `found`, as (name, Value) pairs, or as
+    Values alone when `name` is None (twice as fast: `parameters()` runs every step).
+    A parameter reached twice (shared) is found twice; the callers keep the first."""
+    if isinstance(obj, Value):
+        if not obj.inputs:  # a computed Value (say, a cached output) is not a parameter
+            found.append(obj if name is None else (name, obj))
+        return
+    if id(obj) in seen or not isinstance(obj, (Module, list, tuple)):
+        return
+    seen.add(id(obj))  # walk each module and list once: sharing and cycles end here
+    if isinstance(obj, Module):
+        # the class's own list only, not an inherited one: a subclass may add attributes
+        listed = type(obj).__dict__.get("parameter_attributes")
+        members = (
+            getattr(obj, "__dict__", {}).items()
+            if listed is None
+            else ((key, getattr(obj, key)) for key in listed)
+        )
+        for key, member in members:
+            numbered = obj.numbered.get(key)
+            if numbered is not None and isinstance(member, (list, tuple)):
+                for i, item in enumerate(member, start=1):
+                    path = None if name is None else _join(name, f"{numbered}{i}")
+                    _collect(item, path, found, seen)
+            else:
+                _collect(member, None if name is None else _join(name, key), found, seen)
+    else:
+        for i, item in enumerate(obj):
+            _collect(item, None if name is None else _join(name, str(i)), found, seen)
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def _some(names: list[Any]) -> str:
+    """The first few of a list of names, for an error message."""
+    shown = ", ".join(_short(n) for n in names[:5])
+    return f"[{shown}{', ...' if len(names) > 5 else ''}] ({len(names)})"
+
+
+def _short(x: Any) -> str:
+    text = repr(x) if isinstance(x, (str, int, float)) else f"a {type(x).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 M = TypeVar("M", bound=Module)
@@ -140,8 +248,12 @@ def load(path: str | Path, model_class: type[M]) -> M: ...
 def load(path: str | Path, model_class: type[Module] = Module) -> Module:
     """Rebuild a model saved with `Module.save`. The file is parsed as JSON data only.
 
-    Raises ValueError saying what is wrong for a file that is not JSON, is
-    truncated, names an unknown model, or whose parameters do not fit.
+    Every malformed, hostile or oversized file raises ValueError saying what is
+    wrong (invalid JSON or UTF-8, nesting too deep, duplicate keys, an unknown
+    model, a config key the model does not have, a value of the wrong type,
+    parameters that do not fit the architecture), in time and memory
+    proportional to the file's size: sizes are checked against the parameters
+    the file holds before anything is built. OSError if it cannot be read.
     `load(path, MLP)` also checks that the file holds an MLP, and is typed as
     returning one (so that, e.g., `.layers` type-checks).
 
@@ -154,44 +266,104 @@ def load(path: str | Path, model_class: type[Module] = Module) -> Module:
         >>> len(load(path, MLP).layers)
         2
     """
-    text = Path(path).read_text(encoding="utf-8")
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a device or a pipe could never end
+        raise ValueError(f"{path}: not a gradstep model file (not a regular file)")
+    raw = Path(path).read_bytes()
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as e:
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not a gradstep model file (not UTF-8 text: {e})") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not a gradstep model file (nested too deeply)") from None
+    except ValueError as e:  # JSONDecodeError, a duplicate key, an int of too many digits
         raise ValueError(f"{path}: not a gradstep model file (invalid JSON: {e})") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f'{path}: not a gradstep model file (no "format": "{FORMAT}")')
-    if document.get("version") != FORMAT_VERSION:
-        raise ValueError(
-            f"{path}: model file version {document.get('version')!r} is not supported "
-            f"(this gradstep reads version {FORMAT_VERSION})"
-        )
-    for key, kind in (("model", str), ("config", dict), ("parameters", dict)):
-        if not isinstance(document.get(key), kind):
-            raise ValueError(f"{path}: {key!r} is missing or not a {kind.__name__}")
-    cls = Module.registry.get(document["model"])
-    if cls is None:
-        raise ValueError(
-            f"{path}: unknown model {document['model']!r}; "
-            f"known: {', '.join(sorted(Module.registry))}"
-        )
-    config = {**document["config"], "seed": 0}  # the seed is irrelevant: all is overwritten
     try:
-        count = cls.parameter_count(**document["config"])
-        if count > 1_000_000 and count != len(document["parameters"]):  # don't build it
-            raise ValueError(
-                f"it has {count} parameters but the file holds {len(document['parameters'])}"
-            )
-        model = cls(**config)
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{path}: bad {document['model']} config: {e}") from None
-    try:
-        model.load_state_dict(document["parameters"])
+        model = _build(document, len(raw))
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     if not isinstance(model, model_class):
         raise ValueError(f"{path}: holds a {type(model).__name__}, not a {model_class.__name__}")
     return model
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (json would keep the last)."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {_short(key)} appears twice in one object")
+            seen.add(key)
+    return document
+
+
+def _build(document: Any, size: int) -> Module:
+    """The model a parsed model file describes; ValueError if it does not describe one."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f'not a gradstep model file (no "format": "{FORMAT}")')
+    version = document.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise ValueError(
+            f"model file version {_short(version)} is not supported "
+            f"(this gradstep reads version {FORMAT_VERSION}, an integer)"
+        )
+    keys = ("format", "version", "model", "config", "parameters")
+    unknown = [key for key in document if key not in keys]
+    if unknown:
+        raise ValueError(f"unknown keys {_some(unknown)} (a model file has {', '.join(keys)})")
+    for key, kind in (("model", str), ("config", dict), ("parameters", dict)):
+        if not isinstance(document.get(key), kind):
+            raise ValueError(f"{key!r} is missing or not a {kind.__name__}")
+    model, config, parameters = document["model"], document["config"], document["parameters"]
+    cls = _LOADABLE.get(model)
+    if cls is None:
+        raise ValueError(f"unknown model {_short(model)}; known: {', '.join(_LOADABLE)}")
+    try:
+        _check_config(cls, config)
+        count = cls.parameter_count(**config)
+        if count != len(parameters):
+            raise ValueError(f"it has {count} parameters but the file holds {len(parameters)}")
+        # Each parameter's label repeats the module's name: keep what is built
+        # proportional to the file, whatever the name's length.
+        name = config.get("name", "")
+        if count * len(name) > 64 * size:
+            raise ValueError(
+                f"its name of {len(name)} characters, repeated in each of its {count} "
+                "parameters' labels, is too long for the file"
+            )
+        # the seed is irrelevant: every parameter is overwritten
+        built: Module = cast(Any, cls)(**config, seed=0)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"bad {model} config: {e}") from None
+    built.load_state_dict(parameters)
+    return built
+
+
+# What a config value of each key must be, checked before anything is built.
+_CONFIG_TYPES: dict[str, tuple[str, Any]] = {
+    "nin": ("an int", lambda v: type(v) is int),
+    "nout": ("an int", lambda v: type(v) is int),
+    "nouts": ("a list of ints", lambda v: type(v) is list and all(type(n) is int for n in v)),
+    "activation": ("a str or null", lambda v: v is None or type(v) is str),
+    "output_activation": ("a str or null", lambda v: v is None or type(v) is str),
+    "name": ("a str", lambda v: type(v) is str),
+}
+
+
+def _check_config(cls: type[Module], config: dict[str, Any]) -> None:
+    """Exactly the keys `cls.config()` writes, each of the right type."""
+    unknown = [key for key in config if key not in cls.config_keys]
+    missing = [key for key in cls.config_keys if key not in config]
+    if unknown or missing:
+        raise ValueError(
+            f"unknown keys {_some(unknown)}, missing keys {_some(missing)}; "
+            f"a {cls.__name__}'s config has exactly {', '.join(cls.config_keys)}"
+        )
+    for key, value in config.items():
+        kind, is_kind = _CONFIG_TYPES[key]
+        if not is_kind(value):
+            raise ValueError(f"{key} must be {kind}, got {_short(value)}")
 
 
 def _check_activation(activation: str | None) -> None:
@@ -202,7 +374,9 @@ def _check_activation(activation: str | None) -> None:
 
 
 def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
-    if isinstance(x, (Value, int, float)) and not isinstance(x, bool) and nin == 1:
+    if hasattr(x, "tolist") and not isinstance(x, (numbers.Number, Value)):
+        x = x.tolist()  # a numpy array: its numbers as Python floats
+    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool) and nin == 1:
         x = [x]
     if not isinstance(x, Sequence) or isinstance(x, str):
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}")
@@ -211,13 +385,19 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
     # Numbers become one labelled leaf each, shared by every neuron that reads them
     # (rather than a fresh constant per multiplication): smaller, legible graphs.
     return [
-        xi if isinstance(xi, Value) else Value(xi, label=f"x{i}")
-        for i, xi in enumerate(x, start=1)
+        xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(x, start=1)
     ]
 
 
 def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
+    if rng is not None and not isinstance(rng, random.Random):
+        raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
     return rng if rng is not None else random.Random(seed)
+
+
+def _check_name(name: str) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"name (the parameters' label prefix) must be a str, got {name!r}")
 
 
 class Neuron(Module):
@@ -234,6 +414,10 @@ class Neuron(Module):
         5.5
     """
 
+    config_keys = ("nin", "activation", "name")
+    numbered: ClassVar[dict[str, str]] = {"w": "w"}  # parameters w1..wn, then b
+    parameter_attributes = ("w", "b")
+
     def __init__(
         self,
         nin: int,
@@ -245,6 +429,7 @@ class Neuron(Module):
     ) -> None:
         positive_int(nin, "nin")
         _check_activation(activation)
+        _check_name(name)
         r = _rng(seed, rng)
         bound = 1.0 / math.sqrt(nin)
         self.nin = nin
@@ -262,12 +447,6 @@ class Neuron(Module):
         if self.activation is None:
             return z
         return getattr(z, self.activation)()  # type: ignore[no-any-return]
-
-    def parameters(self) -> list[Value]:
-        return [*self.w, self.b]
-
-    def config(self) -> dict[str, Any]:
-        return {"nin": self.nin, "activation": self.activation, "name": self.name}
 
     @staticmethod
     def parameter_count(**config: Any) -> int:
@@ -288,6 +467,10 @@ class Layer(Module):
         2
     """
 
+    config_keys = ("nin", "nout", "activation", "name")
+    numbered: ClassVar[dict[str, str]] = {"neurons": "N"}
+    parameter_attributes = ("neurons",)
+
     def __init__(
         self,
         nin: int,
@@ -299,6 +482,7 @@ class Layer(Module):
         name: str = "L",
     ) -> None:
         positive_int(nout, "nout")
+        _check_name(name)
         r = _rng(seed, rng)
         self.nin, self.nout, self.activation, self.name = nin, nout, activation, name
         self.neurons = [
@@ -311,17 +495,6 @@ class Layer(Module):
     def forward(self, x: list[Value]) -> list[Value]:
         """The layer's outputs for inputs already checked."""
         return [n.forward(x) for n in self.neurons]
-
-    def parameters(self) -> list[Value]:
-        return [p for n in self.neurons for p in n.parameters()]
-
-    def config(self) -> dict[str, Any]:
-        return {
-            "nin": self.nin,
-            "nout": self.nout,
-            "activation": self.activation,
-            "name": self.name,
-        }
 
     @staticmethod
     def parameter_count(**config: Any) -> int:
@@ -352,6 +525,10 @@ class MLP(Module):
         >>> type(model([0.5, -0.2])).__name__
         'Value'
     """
+
+    config_keys = ("nin", "nouts", "activation", "output_activation")
+    numbered: ClassVar[dict[str, str]] = {"layers": "L"}
+    parameter_attributes = ("layers",)
 
     def __init__(
         self,
@@ -390,17 +567,6 @@ class MLP(Module):
             values[0] if len(values) == 1 else values
         )  # only the model's final output is unwrapped
 
-    def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
-
-    def config(self) -> dict[str, Any]:
-        return {
-            "nin": self.nin,
-            "nouts": self.nouts,
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-        }
-
     @staticmethod
     def parameter_count(**config: Any) -> int:
         nouts = config.get("nouts")
@@ -414,3 +580,8 @@ class MLP(Module):
     def __repr__(self) -> str:
         layers = ", ".join(f"{layer.nout} {layer.activation or 'linear'}" for layer in self.layers)
         return f"MLP({self.nin} -> [{layers}], {len(self.parameters())} parameters)"
+
+
+# What nn.load may build, by the name a file gives (a fixed list: a class of yours
+# that happens to be called "MLP" is never built from a file).
+_LOADABLE: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
