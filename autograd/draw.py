@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from autograd.stepthrough import BackwardStep
 
 COLLAPSE_LEVELS = ("neuron", "layer")
+MANY_INPUTS = 8  # collapsed drawings show more inputs than this as one box
 FONT = "Helvetica"  # one family for every word and number; Graphviz knows its metrics
 PAGE = 600.0  # points (800 px): what a notebook cell shows without scrolling at 1280 px
 NODESEP, RANKSEP = 11.0, 18.0  # points between nodes in a rank, and between ranks
@@ -114,7 +115,9 @@ def _groups(order: list[Value], level: str) -> dict[Value, str]:
 
     Parameters are labelled like "L1.N3.w1": the neuron is "L1.N3", the layer
     "L1". A node joins a group if one of its inputs is a parameter of that
-    group, or if all its inputs already belong to that group.
+    group, or if all its inputs already belong to that group. Many inputs (the
+    64 pixels of a digit) become one box too, "inputs": one box per pixel would
+    fill the page, and draw an edge from each to every neuron.
     """
     group: dict[Value, str] = {}
     for node in order:
@@ -131,6 +134,9 @@ def _groups(order: list[Value], level: str) -> dict[Value, str]:
         from_inputs = {group.get(i) for i in node.inputs}
         if len(from_inputs) == 1 and None not in from_inputs:
             group[node] = from_inputs.pop()  # type: ignore[assignment]
+    inputs = [n for n in order if not n.inputs and n.label and n not in group]
+    if len(inputs) > MANY_INPUTS:
+        group.update(dict.fromkeys(inputs, "inputs"))
     return group
 
 
@@ -327,7 +333,7 @@ def _draw(
     groups = sorted(members, key=_natural_key)
     picture.group_ids = {g: f"g{i}" for i, g in enumerate(groups, start=1)}
     grads = [abs(n.grad) for n in singles if picture.kind(n) != "constant"]
-    grads += [abs(p.grad) for vs in members.values() for p in vs if is_parameter(p)]
+    grads += [abs(p.grad) for vs in members.values() for p in vs if not p.inputs]
     picture.largest = max(grads, default=0.0)
 
     for g in groups:
@@ -461,7 +467,17 @@ class _Picture:
         )
 
     def group_box(self, g: str, members: list[Value], level: str) -> None:
-        """One neuron or layer: its output, the output's grad and its parameters' grads."""
+        """One neuron or layer: its output, the output's grad and its parameters' grads;
+        or the inputs, with the largest of their grads."""
+        if g == "inputs":
+            biggest = max(members, key=lambda v: abs(v.grad))
+            title = f"inputs {members[0].label}..{members[-1].label}"
+            fill = INPUT
+            if self.color_by_grad:
+                fill = grad_color(abs(biggest.grad), self.largest)
+            grad = f"{number(biggest.grad)} ({biggest.label})"
+            self._box(g, title, [("values", str(len(members))), ("largest grad", grad)], fill)
+            return
         params = sorted(
             (v for v in members if is_parameter(v)), key=lambda p: _natural_key(p.label)
         )
@@ -477,6 +493,9 @@ class _Picture:
         fill = GROUP
         if self.color_by_grad:
             fill = grad_color(max((abs(p.grad) for p in params), default=0.0), self.largest)
+        self._box(g, title, rows, fill)
+
+    def _box(self, g: str, title: str, rows: list[tuple[str, str]], fill: str) -> None:
         body = f'<tr><td colspan="2"><b>{html.escape(title)}</b></td></tr>' + "".join(
             f'<tr><td align="left">{html.escape(a)}</td>'
             f'<td align="right">{html.escape(b)}</td></tr>'
@@ -547,7 +566,9 @@ class _Picture:
         if self.color_by_grad:
             items += [("#ffffff", "grad 0"), (grad_color(1, 1), f"|grad| {number(self.largest)}")]
         else:
-            kinds = {self.kind(n) for n in singles}
+            kinds = {self.kind(n) for n in singles} | (
+                {"input"} if "inputs" in self.group_ids else set()
+            )
             colours = {"parameter": PARAMETER, "input": INPUT, "constant": CONSTANT}
             items += [(colours[k], k) for k in colours if k in kinds]
             if collapsed:

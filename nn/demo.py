@@ -419,7 +419,9 @@ def text_boundary(
 def draw_example_graph(
     model: nn.MLP, x: list[float], target: Any, loss: Callable[..., Value], path: str
 ) -> bool:
-    """Draw one example's loss graph with its gradients; one box per neuron if it is big."""
+    """Draw one example's loss graph with its gradients: every node if that is readable,
+    else one box per neuron, else (when neuron-to-neuron links alone would be hundreds
+    of edges) one box per layer."""
     example_loss = (
         loss([model(x)], [target]) if loss is not nn.cross_entropy else loss(model(x), target)
     )
@@ -429,9 +431,11 @@ def draw_example_graph(
         try:
             graph = draw_graph(example_loss)
             how = ""
-        except ValueError:  # too many nodes to read: one box per neuron instead
-            graph = draw_graph(example_loss, collapse="neuron")
-            how = " (one box per neuron: the full graph is too big to read)"
+        except ValueError:  # too many nodes to read: one box per neuron or layer instead
+            links = sum(layer.nin * layer.nout for layer in model.layers)
+            level = "neuron" if links <= 400 else "layer"
+            graph = draw_graph(example_loss, collapse=level)
+            how = f" (one box per {level}: the full graph is too big to read)"
         save(graph, path)
     except (ImportError, RuntimeError, ValueError) as e:
         print(f"could not draw the graph: {e}", file=sys.stderr)

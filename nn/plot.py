@@ -84,7 +84,10 @@ def plot_history(
             )
         for name, values in accuracy_curves.items():
             right.plot(range(1, len(values) + 1), values, label=name)
-        right.set_ylim(0, 1.02)
+        shown = accuracy + [v for c in accuracy_curves.values() for v in c]
+        right.set_ylim(
+            max(0.0, min(shown, default=0.0) - 0.05), 1.005
+        )  # room for the curves, never > 1
         right.set_xlabel("epoch")
         right.set_ylabel("accuracy")
         right.set_title("accuracy")
@@ -93,13 +96,6 @@ def plot_history(
         figure.suptitle(title)
     figure.tight_layout()
     return figure
-
-
-def _predict(model: Module, point: list[float], threshold: float) -> int:
-    out = model(point)
-    if isinstance(out, list):
-        return max(range(len(out)), key=lambda i: out[i].data)
-    return int(out.data > threshold)
 
 
 def plot_decision_boundary(
@@ -140,22 +136,41 @@ def plot_decision_boundary(
     gx = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
     gy = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
     with no_grad():
-        grid = [[_predict(model, [a, b], threshold) for a in gx] for b in gy]
-    classes = max(len(labels), 1 + max(max(row) for row in grid))
+        outputs = [[model([a, b]) for a in gx] for b in gy]
     if ax is None:
         _, ax = plt.subplots(figsize=(5.2, 4))
-    from matplotlib.colors import ListedColormap  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    if not isinstance(outputs[0][0], list):  # one score: the boundary is where it crosses
+        scores = [[out.data for out in row] for row in outputs]
+        low, high = min(map(min, scores)), max(map(max, scores))
+        ax.contourf(
+            gx,
+            gy,
+            scores,
+            levels=[min(low, threshold) - 1, threshold, max(high, threshold) + 1],
+            colors=REGION_COLOURS[:2],
+        )
+        if low < threshold < high:
+            ax.contour(gx, gy, scores, levels=[threshold], colors="black", linewidths=0.8)
+    else:  # several scores: the class is the largest; boundaries where the largest changes
+        grid = [[max(range(len(out)), key=lambda i: out[i].data) for out in row] for row in outputs]
+        classes = max(len(labels), 1 + max(map(max, grid)))
+        from matplotlib.colors import ListedColormap  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
-    ax.contourf(
-        gx,
-        gy,
-        grid,
-        levels=[k - 0.5 for k in range(classes + 1)],
-        cmap=ListedColormap(REGION_COLOURS[:classes]),
-    )
-    ax.contour(
-        gx, gy, grid, levels=[k + 0.5 for k in range(classes - 1)], colors="black", linewidths=0.8
-    )
+        ax.contourf(
+            gx,
+            gy,
+            grid,
+            levels=[k - 0.5 for k in range(classes + 1)],
+            cmap=ListedColormap(REGION_COLOURS[:classes]),
+        )
+        ax.contour(
+            gx,
+            gy,
+            grid,
+            levels=[k + 0.5 for k in range(classes - 1)],
+            colors="black",
+            linewidths=0.8,
+        )
     for label in labels:
         points = [p for p, t in zip(X, y) if t == label]
         ax.scatter(

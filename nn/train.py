@@ -191,12 +191,12 @@ def fit(
         if acc is not None:
             history.accuracy.append(acc)
         report(epoch, history[-1], acc)
-        stoppers = [_name(c) for c in callbacks if _wants_to_stop(c, c(model, history))]
-        if stoppers:  # every callback has seen this epoch; the first to ask gets the credit
-            history.stopped = f"callback {stoppers[0]}"
-            break
         if tol is not None and history[-1] < tol:
-            history.stopped = "tol"
+            history.stopped = "tol"  # set first, so that callbacks know this epoch is the last
+        stoppers = [_name(c) for c in callbacks if _wants_to_stop(c, c(model, history))]
+        if stoppers and history.stopped == "epochs":  # the first to ask gets the credit
+            history.stopped = f"callback {stoppers[0]}"
+        if history.stopped != "epochs":
             break
     report(None, history[-1], history.accuracy[-1] if history.accuracy else None)
     return history

@@ -346,3 +346,19 @@ def test_draw_network_packs_tall_layers_to_fit_a_screen():
 def test_draw_network_renders(tmp_path):
     model = nn.MLP(2, [3, 1], seed=0)
     assert "<svg" in save(nn.draw_network(model), tmp_path / "net.svg").read_text()
+
+
+def test_many_inputs_collapse_into_one_box_with_their_largest_gradient():
+    model = nn.MLP(12, [3, 2], seed=0)
+    out = model([0.1 * i for i in range(12)])
+    loss = (out[0] - out[1]) ** 2
+    loss.backward()
+    source = draw_graph(loss, collapse="layer").source
+    assert "<b>inputs x1..x12</b>" in source
+    assert "<b>x3</b>" not in source  # no box per input
+    inputs = [n for n in topological_order(loss) if n.label.startswith("x")]
+    biggest = max(inputs, key=lambda v: abs(v.grad))
+    assert f"{number(biggest.grad)} ({biggest.label})" in source
+    assert ">input<" in source  # the legend names the inputs' colour
+    few = draw_graph((nn.MLP(2, [2, 1], seed=0)([1.0, 2.0]) - 1) ** 2, collapse="neuron").source
+    assert "<b>x1</b>" in few and "inputs x1" not in few  # two inputs keep their boxes

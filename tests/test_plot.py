@@ -115,3 +115,27 @@ def test_importing_nn_does_not_import_matplotlib():
     code = "import sys, nn; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip() == "False"
+
+
+def test_callbacks_know_when_an_epoch_is_the_last_one():
+    X, y = nn.datasets.make_linear(n=20, a=2.0, b=-1.0, noise=0.0, seed=0)
+    model = nn.MLP(1, [1], seed=0)
+    seen = []
+
+    def watch(model, history):
+        seen.append((len(history), history.stopped))
+
+    history = nn.fit(
+        model,
+        X,
+        y,
+        optimizer=nn.SGD(model.parameters(), lr=0.3),
+        epochs=500,
+        batch_size=20,
+        tol=1e-6,
+        progress=False,
+        callbacks=[watch],
+    )
+    assert history.stopped == "tol" and history.epochs == 500
+    assert seen[-1] == (len(history), "tol")  # a live plot draws its last picture then
+    assert all(stopped == "epochs" for _, stopped in seen[:-1])
