@@ -159,13 +159,13 @@ def fit(
                 try:
                     preds = [model(x) for x in xb]
                     batch_loss = loss(preds, yb)
+                    optimizer.zero_grad()
+                    batch_loss.backward()  # a gradient that overflows raises, naming its node
                 except OverflowError as e:
                     _restore(params, last_good)
                     raise Diverged(
                         f"diverged at epoch {epoch} ({e}): lower the learning rate"
                     ) from None
-                optimizer.zero_grad()
-                batch_loss.backward()
                 if max_grad_norm is not None:
                     try:
                         clip_grad_norm(params, max_grad_norm)

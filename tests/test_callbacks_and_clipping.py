@@ -23,8 +23,9 @@ def test_each_callback_is_called_after_every_epoch_with_the_model_and_the_histor
     def record(m, history):
         seen.append((m, list(history), list(history.accuracy)))
 
-    history = nn.fit(model, X, y, loss=nn.hinge_loss, epochs=4, batch_size=10,
-                     progress=False, callbacks=[record])
+    history = nn.fit(
+        model, X, y, loss=nn.hinge_loss, epochs=4, batch_size=10, progress=False, callbacks=[record]
+    )
     assert len(seen) == 4
     for epoch, (m, losses, accuracies) in enumerate(seen, start=1):
         assert m is model
@@ -42,8 +43,16 @@ def test_a_callback_that_returns_true_stops_training_and_is_named_in_history_sto
     def count(model, history):  # listed after the stopper: still sees the last epoch
         calls.append(len(history))
 
-    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, loss=nn.hinge_loss, epochs=50,
-                     batch_size=10, progress=False, callbacks=[after_three, count])
+    history = nn.fit(
+        nn.MLP(2, [4, 1], seed=0),
+        X,
+        y,
+        loss=nn.hinge_loss,
+        epochs=50,
+        batch_size=10,
+        progress=False,
+        callbacks=[after_three, count],
+    )
     assert len(history) == 3 and calls == [1, 2, 3]
     assert history.stopped == "callback after_three"
 
@@ -59,8 +68,17 @@ def test_a_learning_rate_schedule_changes_the_rate_the_optimizer_steps_with():
         if len(history) == 2:
             opt.lr = 0.0  # from now on a step moves nothing
 
-    nn.fit(model, X, y, loss=nn.hinge_loss, optimizer=opt, epochs=5, batch_size=10,
-           progress=False, callbacks=[freeze_after_two_epochs])
+    nn.fit(
+        model,
+        X,
+        y,
+        loss=nn.hinge_loss,
+        optimizer=opt,
+        epochs=5,
+        batch_size=10,
+        progress=False,
+        callbacks=[freeze_after_two_epochs],
+    )
     assert opt.lr == 0.0
     assert snapshots[0] != snapshots[1]  # the first rate moved the parameters
     assert snapshots[1] == snapshots[2] == snapshots[3] == snapshots[4]
@@ -70,8 +88,14 @@ def test_a_learning_rate_schedule_changes_the_rate_the_optimizer_steps_with():
 def test_a_callback_answering_neither_true_false_nor_none_is_an_error(answer):
     X, y = moons()
     with pytest.raises(TypeError, match=r"returns True to stop training"):
-        nn.fit(nn.MLP(2, [1], seed=0), X, y, epochs=2, progress=False,
-               callbacks=[lambda model, history: answer])
+        nn.fit(
+            nn.MLP(2, [1], seed=0),
+            X,
+            y,
+            epochs=2,
+            progress=False,
+            callbacks=[lambda model, history: answer],
+        )
 
 
 def test_callbacks_must_be_a_list_of_functions():
@@ -130,7 +154,35 @@ def test_fit_with_max_grad_norm_takes_steps_no_longer_than_lr_times_max_norm():
     db = sum(2 * r for r in residuals) / len(X)
     norm = math.hypot(dw, db)
     assert norm > 1.0
-    nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=1,
-           batch_size=len(X), progress=False, max_grad_norm=1.0)
+    nn.fit(
+        model,
+        X,
+        y,
+        optimizer=nn.SGD(model.parameters(), lr=0.5),
+        epochs=1,
+        batch_size=len(X),
+        progress=False,
+        max_grad_norm=1.0,
+    )
     step = [(a - p.data) / 0.5 for a, p in zip(before, model.parameters())]
     assert step == pytest.approx([dw / norm, db / norm], rel=1e-9)  # unit length, same way
+
+
+def test_a_gradient_that_overflows_in_backward_is_a_divergence_with_the_weights_put_back():
+    X, y = nn.datasets.make_linear(n=30, a=2.0, b=-1.0, noise=0.0, seed=0)
+    model = nn.MLP(1, [1], seed=0)
+    seen = [model.state_dict()]
+    with pytest.raises(nn.Diverged, match=r"backward: the gradient .* overflowed"):
+        nn.fit(
+            model,
+            X,
+            y,
+            loss=nn.sse_loss,
+            optimizer=nn.SGD(model.parameters(), lr=0.05),
+            epochs=5000,
+            batch_size=30,
+            progress=False,
+            callbacks=[lambda m, h: seen.append(m.state_dict())],
+        )  # this learning rate grows C until a gradient outgrows a float in backward()
+    assert all(math.isfinite(v) for v in model.state_dict().values())
+    assert model.state_dict() == seen[-1]  # put back as they were before the failed step
