@@ -11,6 +11,7 @@ from typing import Any
 
 from exercises import Exercise, call, close, given
 
+ROUNDED = 1e-3  # numbers worked out by hand: three significant digits are enough
 STEP = 1e-6
 
 
@@ -70,15 +71,15 @@ def _contribution_test(answer: Any) -> str | None:
     yours = float(given(answer))
     local = ((U + STEP) * V - (U - STEP) * V) / (2 * STEP)  # dm/du, by nudging u
     right = local * UPSTREAM
-    if close(yours, right, 1e-6):
+    if close(yours, right, ROUNDED):
         return None
-    if close(yours, U * UPSTREAM):
+    if close(yours, U * UPSTREAM, ROUNDED):
         return (
             f"{yours:g} is u times upstream, but the local derivative of m = u * v with respect "
             "to u is not u itself. Hint: nudge u by h and m moves by h * v: the local "
             "derivative is the other factor."
         )
-    if close(yours, local):
+    if close(yours, local, ROUNDED):
         return (
             f"{yours:g} is the local derivative dm/du alone. Hint: m's own grad (upstream, "
             f"{UPSTREAM}) says how much y moves per unit of m: multiply by it."
@@ -113,15 +114,15 @@ def q_of(a: float, b: float) -> float:
 def _accumulation_test(answer: Any) -> str | None:
     yours = float(given(answer))
     right = (q_of(A + STEP, B) - q_of(A - STEP, B)) / (2 * STEP)
-    if close(yours, right, 1e-6):
+    if close(yours, right, ROUNDED):
         return None
-    if close(yours, B):
+    if close(yours, B, ROUNDED):
         return (
             f"{yours:g} is what reaches a through a * b (local b = {B:g}). But a is also "
             "added on its own, + a: a second path, with local derivative 1. Hint: the "
             "contributions of both paths add up."
         )
-    if close(yours, 1.0):
+    if close(yours, 1.0, ROUNDED):
         return (
             "1 is what reaches a directly through + a. But a is also a factor of a * b: "
             "a second path. Hint: the contributions of both paths add up."
