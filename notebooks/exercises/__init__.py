@@ -68,14 +68,14 @@ class Exercise:
             problem = self.test(self.solution)
             if problem is not None:  # the course's own solution must pass its own check
                 raise AssertionError(f"the solution fails its check: {problem}") from None
-            print(f"\n✓ The solution passes the check. {self.why}")
+            print(f"\n✓ The solution passes the check.\n{_wrap(self.why)}")
             return False
         except Exception as error:  # a learner's code may fail in any way: say how, calmly
             problem = f"your answer raised {type(error).__name__}: {error}"
         if problem is None:
-            print(f"✓ {self.title}: right. {self.why}")
+            print(f"✓ {self.title}: right.\n{_wrap(self.why)}")
             return True
-        print(f"✗ {self.title}: not yet. {problem}")
+        print(f"✗ {self.title}: not yet.\n{_wrap(problem)}")
         return False
 
     @staticmethod
@@ -86,6 +86,11 @@ class Exercise:
             except (OSError, TypeError):
                 pass
         return repr(solution)
+
+
+def _wrap(text: str) -> str:
+    """Lines short enough for a notebook's output, which would break long ones mid-word."""
+    return textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="  ")
 
 
 def exercises_in(module: Any) -> list[Exercise]:
