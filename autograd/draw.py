@@ -575,6 +575,7 @@ class _Picture:
                 items.append((GROUP, f"a {collapsed}: its output and its parameters' grads"))
         if stepping:
             items.append((f'<font color="{CURRENT}"><b>red</b></font>', "passing grad back now"))
+            items.append((f'<font color="{CURRENT}"><b>+=</b></font>', "a grad just received"))
             items.append((f'<font color="{PARTIAL}"><b>grey</b></font>', "grad not final yet"))
         if items:
             self.graph.attr(label=_legend(items))

@@ -301,6 +301,7 @@ class BackwardPlayer:
 
 _CAPTION_STYLE = (
     "background:#f6f6f6;padding:6px 8px;margin:4px 0;white-space:pre-wrap;"
+    "word-break:normal;overflow-wrap:break-word;"
     "font-family:Menlo,Consolas,'DejaVu Sans Mono',monospace;font-size:13px"
 )
 
