@@ -10,6 +10,7 @@ Example:
 """
 
 from autograd.check import gradcheck
+from autograd.compile import compile
 from autograd.draw import BackwardStep, backward_player, backward_steps, draw_graph, save
 from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total
 from autograd.higher import grad, hessian
@@ -20,6 +21,7 @@ __all__ = [
     "Value",
     "backward_player",
     "backward_steps",
+    "compile",
     "dot",
     "draw_graph",
     "grad",
