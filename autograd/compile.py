@@ -516,15 +516,15 @@ class Codegen:
 
 
 def checked_nodes(nodes: Sequence[Value], varying: Callable[[Value], bool]) -> list[Value]:
-    """The results that must be checked for inf and nan: arithmetic results that some
-    op could hide (tanh(inf) is 1.0), and any node in `nodes` used by none of them
-    (the outputs). Other ops raise rather than return inf or nan for finite inputs.
+    """The arithmetic results among `nodes` to check for inf and nan: those some op
+    could hide (tanh(inf) is 1.0), and those no node in `nodes` uses (the outputs).
+    Every other op raises rather than turn finite inputs into inf or nan.
 
     Example:
         >>> x = Value(1.0)
-        >>> h = (x * 2.0 + 1.0).tanh()
+        >>> h = (x * 2.0 + 1.0).tanh() * 3.0
         >>> [n.op for n in checked_nodes(_computed_nodes(h), lambda v: True)]
-        ['+', 'tanh']
+        ['+', '*']
     """
     users: dict[Value, set[str]] = {}
     for node in nodes:
@@ -533,8 +533,9 @@ def checked_nodes(nodes: Sequence[Value], varying: Callable[[Value], bool]) -> l
     return [
         node
         for node in nodes
-        if varying(node)
-        and (node not in users or (node.op in _ARITHMETIC and not users[node] <= _PROPAGATING))
+        if node.op in _ARITHMETIC
+        and varying(node)
+        and (node not in users or not users[node] <= _PROPAGATING)
     ]
 
 
@@ -704,11 +705,7 @@ def _source(function: str, leaves: list[Value], out: Value) -> tuple[str, str]:
         for node in reversed(order):
             body += gen.backward(node)
     grads = [f"grad_{names[leaf]}" if leaf in gen.assigned else "0.0" for leaf in leaves]
-    checked = [
-        names[n]
-        for n in checked_nodes(order, lambda v: True)
-        if n is not out or n.op in _ARITHMETIC  # a result of another op is finite or raised
-    ]
+    checked = [names[n] for n in checked_nodes(order, lambda v: True)]
     checked += [g for g in grads if g != "0.0"]
     if checked:
         body += ["", *sum_lines("check", checked)]

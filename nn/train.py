@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from autograd import Value
+from nn.compiled import CompiledStep
 from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
 from nn.module import Module
@@ -64,6 +65,7 @@ def fit(
     tol: float | None = None,
     progress: bool = True,
     seed: int | None = 0,
+    compile: bool = False,
 ) -> History:
     """Train `model` by mini-batch gradient descent; return the per-epoch History.
 
@@ -75,6 +77,10 @@ def fit(
 
     `optimizer` defaults to SGD(lr=0.1); `seed` fixes the batch shuffling.
     Progress shows as a bar (tqdm, when installed) or a line every few epochs.
+    `compile=True` runs each batch as generated straight-line Python
+    (`nn.compiled.CompiledStep`): several times faster, with the same losses,
+    accuracies and parameters, bit for bit; what it cannot trace raises
+    `nn.compiled.NotCompilable` before training starts.
 
     Example:
         >>> import nn
@@ -94,6 +100,7 @@ def fit(
     if optimizer is None:
         optimizer = SGD(params, lr=0.1)
 
+    step = CompiledStep(model, loss, X, y) if compile else None
     history = History()
     report = _progress(epochs, progress)
     for epoch in range(1, epochs + 1):
@@ -105,8 +112,11 @@ def fit(
             last_good = [p.data for p in params]
             with cycle_collector_paused():
                 try:
-                    preds = [model(x) for x in xb]
-                    batch_loss = loss(preds, yb)
+                    if step is None:
+                        preds = [model(x) for x in xb]
+                        batch_loss = loss(preds, yb)
+                    else:
+                        preds, batch_loss = step(xb, yb)
                 except OverflowError as e:
                     _restore(params, last_good)
                     raise Diverged(
