@@ -21,6 +21,7 @@ which generates a whole training step the same way.
 from __future__ import annotations
 
 import builtins
+import gc
 import inspect
 import keyword
 import math
@@ -542,7 +543,14 @@ def checked_nodes(nodes: Sequence[Value], varying: Callable[[Value], bool]) -> l
 def build_function(name: str, source: str, namespace: dict[str, Any] | None = None) -> Any:
     """Compile generated source that defines `name`, with the helpers it may call."""
     scope: dict[str, Any] = {**HELPERS, **(namespace or {})}
-    exec(builtins.compile(source, f"<compiled {name}>", "exec"), scope)
+    was_enabled = gc.isenabled()
+    gc.disable()  # compiling allocates much and frees it at once: nothing for the collector
+    try:
+        code = builtins.compile(source, f"<compiled {name}>", "exec")
+    finally:
+        if was_enabled:
+            gc.enable()
+    exec(code, scope)
     return scope[name]
 
 
@@ -727,7 +735,12 @@ def listing(opening: str, items: list[str], closing: str, tuple_: bool = False) 
     if len(items) <= _CHUNK:
         comma = "," if tuple_ and len(items) == 1 else ""
         return [f"{opening}{', '.join(items)}{comma}{closing}"]
-    return [opening, *(f"    {item}," for item in items), closing]
+    step = _CHUNK // 2
+    return [
+        opening,
+        *(f"    {', '.join(items[i : i + step])}," for i in range(0, len(items), step)),
+        closing,
+    ]
 
 
 __all__ = ["CompiledFunction", "compile"]

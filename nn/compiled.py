@@ -32,10 +32,11 @@ is then computed per example, not frozen.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value
+from autograd import Value, total
 from autograd.compile import (
     Code,
     Codegen,
@@ -107,13 +108,7 @@ class _ModelTrace:
         if not all(isinstance(o, Value) and o.inputs for o in outputs):
             raise _refuse("the model's outputs must be Values computed from its inputs")
         self.outputs: list[Value] = list(outputs)
-        self.nodes: list[Value] = []
-        seen: set[Value] = set()
-        for o in self.outputs:
-            for node in _computed_nodes(o):
-                if node not in seen:
-                    seen.add(node)
-                    self.nodes.append(node)
+        self.nodes: list[Value] = _computed_nodes(total(self.outputs))[:-1]  # one walk for all
         self.index = {node: i for i, node in enumerate(self.nodes)}
         used_inside = {v for node in self.nodes for v in node.inputs}
         if any(o in used_inside for o in self.outputs):
@@ -361,6 +356,7 @@ class _Reduction:
                 ):
                     raise _refuse("the loss combines more than one number per example")
         self.root = root
+        self.params = step.params
         # The backward walk meets the examples one after another (each as one block);
         # combining nodes that reach the parameters must come all before or all after.
         walk = list(reversed(order))
@@ -441,13 +437,11 @@ class CompiledStep:
         self._canonical = _ModelTrace(model, first, self._param_index)
         other = self._rows[id(X[1])] if len(X) > 1 else tuple(v + 0.5 for v in first)
         self._model_trace(other)  # a second example: the model's graph must not change
-        self._first_row: dict[tuple[type, Any], Any] = {}
-        for x, t in zip(X, y):
-            self._first_row.setdefault(_key(t), x)
         self._terms: dict[tuple[type, Any], _Term] = {}
         self._numeric: _Term | None = None
         self._numeric = self._plan_targets(y)
         self._functions: dict[int, tuple[Any, str]] = {}
+        self._row_code: _RowCode | None = None
 
     # -- inputs and targets --------------------------------------------------------
 
@@ -512,9 +506,7 @@ class CompiledStep:
         return True
 
     def _trace_term(self, target: Any) -> _Term:
-        row = self._first_row.get(_key(target), self._X[0])
-        trace = self._model_trace(self._rows.get(id(row)) or self._convert(row))
-        return _Term(self.loss, trace, target, self._param_index, self._intern)
+        return _Term(self.loss, self._canonical, target, self._param_index, self._intern)
 
     def _term_for(self, target: Any) -> _Term:
         if self._numeric is not None:
@@ -524,6 +516,7 @@ class CompiledStep:
         if term is None:
             term = self._terms[key] = self._trace_term(target)
             self._functions = {}  # the code holds one version per target: regenerate it
+            self._row_code = None
         return term
 
     # -- running ---------------------------------------------------------------------
@@ -595,10 +588,46 @@ class CompiledStep:
         Example:
             >>> import nn
             >>> step = CompiledStep(nn.MLP(1, [1], seed=0), nn.mse_loss, [[1.0], [2.0]], [3.0, 5.0])
-            >>> print(step.source(1))  # doctest: +ELLIPSIS
+            >>> print(step.source(1))
             def step(rows, targets, variants, params):
+                check = term = grad_term = t = variant = u2 = u3 = v1 = 0.0
+                x1 = grad_u2 = grad_u3 = grad_v1 = 0.0
                 (L1_N1_w1, L1_N1_b) = params
-            ...
+                grad_L1_N1_w1 = grad_L1_N1_b = 0.0
+                terms = []
+                saved = []
+                outputs = []
+                for (x1,), t, variant in zip(rows, targets, variants):
+                    v1 = L1_N1_b + L1_N1_w1 * x1
+                    check += v1
+                    u2 = v1 - t
+                    u3 = u2 ** 2.0
+                    check += u2
+                    term = u3
+                    term_saved = (u2,)
+                    outputs.append(v1)
+                    terms.append(term)
+                    saved.append(((x1,), term_saved))
+                (term1,) = terms
+                r2 = 0.0 + term1
+                r3 = r2 * 1.0
+                loss = r3
+                check += r3
+                grad_r3 = 1.0
+                grad_r2 = grad_r3
+                grad_term1 = grad_r2
+                grad_terms = (grad_term1,)
+                for r in range(0, -1, -1):
+                    (x1,), term_saved = saved[r]
+                    grad_term = grad_terms[r]
+                    t = targets[r]
+                    (u2,) = term_saved
+                    grad_u3 = grad_term
+                    grad_u2 = grad_u3 * (2.0 * u2 ** 1.0)
+                    grad_v1 = grad_u2
+                    grad_L1_N1_w1 += grad_v1 * x1
+                    grad_L1_N1_b += grad_v1
+                return loss, outputs, (grad_L1_N1_w1, grad_L1_N1_b), check
         """
         targets = (
             [self._numeric.target] * batch_size
@@ -611,15 +640,21 @@ class CompiledStep:
     def _function(self, n: int, targets: list[Any]) -> tuple[Any, str]:
         built = self._functions.get(n)
         if built is None:
-            text = self._source(_Reduction(self, targets, 0.125))
+            if self._row_code is None:
+                self._row_code = self._example_code()
+            row = self._row_code
+            combine = row.combine_code(_Reduction(self, targets, 0.125))
             # the same combining code for other targets and other values, or it is refused
-            other = targets[1:] + targets[:1]
-            if self._source(_Reduction(self, other, 0.375)) != text:
+            other = row.combine_code(_Reduction(self, targets[1:] + targets[:1], 0.375))
+            if other != combine:
                 raise _refuse("the way the loss combines the examples depends on their values")
+            text = row.assemble(combine)
             built = self._functions[n] = (build_function("step", text), text)
         return built
 
-    def _source(self, reduction: _Reduction) -> str:
+    def _example_code(self) -> _RowCode:
+        """The code for one example: the model's forward and backward passes and each
+        version of the loss's term; the same for every batch size."""
         canon = self._canonical
         names = Names(reserved=_RESERVED)
         name: dict[Value, str] = {p: names.new(p.label, prefix="p") for p in self.params}
@@ -645,25 +680,26 @@ class CompiledStep:
         shared_order = len({term.model_order for term in versions}) == 1
         reads: set[str] = set()
         branches = []  # (forward lines, backward lines) per version
+        base = names  # each version names its nodes from the same start: one runs per example
+        hot = {*row_names, *(f"grad_{name[v]}" for v in model_nodes if v in canon.graded)}
         for term in versions:
+            names = copy.deepcopy(base)
             tname = dict(name)
-            for mine, theirs in zip(term.model.nodes, canon.nodes):
-                if theirs in name:
-                    tname[mine] = name[theirs]
             for v in reversed(term.nodes):
                 tname[v] = names.new(v.label, prefix="u")
+                hot |= {tname[v], f"grad_{tname[v]}"}
             code_of = dict(term.target_code)
             computed = []  # numbers the loss took from the outputs' values, once per example
+            shift = ""
             for constant, (kind, j) in term.computed.items():
-                if kind == "max":
-                    shift = names.new("", prefix="u")
+                if kind == "max" and not shift:
+                    shift = names.new("shift")
+                    hot.add(shift)
                     computed.append(f"{shift} = max({', '.join(outputs)})")
-                    code_of[constant] = Code(shift)
-                else:
-                    code_of[constant] = Code(outputs[j])
+                code_of[constant] = Code(shift if kind == "max" else outputs[j])
             own = set(term.nodes)
-            wanted = own | set(term.model.outputs)
-            gen = Codegen(tname, wants_grad=lambda v, wanted=wanted: v in wanted, code_of=code_of)  # type: ignore[misc]
+            wanted = own | set(canon.outputs)
+            gen = Codegen(tname, wants_grad=wanted.__contains__, code_of=code_of)
             topological = list(reversed(term.nodes))
             fwd = [*computed, *(line for v in topological for line in gen.forward(v))]
             fwd += sum_lines(
@@ -673,7 +709,7 @@ class CompiledStep:
             bwd += [line for v in term.nodes for line in gen.backward(v)]
             bwd += [
                 f"grad_{out} = 0.0"
-                for o, out in zip(term.model.outputs, outputs)
+                for o, out in zip(canon.outputs, outputs)
                 if o not in gen.assigned
             ]
             own_names = {tname[v] for v in term.nodes} | {line.split()[0] for line in computed}
@@ -686,55 +722,16 @@ class CompiledStep:
                 reads |= read
             reads |= gen.read - own_names
             branches.append((fwd, bwd))
+            base.taken |= names.taken  # what the rest of the function names must avoid
+        shared_backward: list[str] = []
         if shared_order:
             shared_backward, read = model_backward(versions[0].model_order)
             reads |= read
         saved_row = sorted(reads & row_names)
-
-        # the batch's loss from the terms
-        rname = {p: name[p] for p in self.params}
-        rname.update((v, names.new(f"term{r}")) for r, v in enumerate(reduction.term_roots, 1))
-        rname.update((v, names.new(v.label, prefix="r")) for v in reduction.nodes)
-        combine = Codegen(rname, wants_grad=lambda v: True)
-        combine.assigned.update(self.params)
-        terms = [rname[v] for v in reduction.term_roots]
-        reduce_forward = listing("(", terms, ") = terms", tuple_=True)
-        reduce_forward += [line for v in reduction.nodes for line in combine.forward(v)]
-        reduce_forward.append(f"loss = {rname[reduction.root]}")
-        reduce_forward += sum_lines(
-            "check", [rname[v] for v in checked_nodes(reduction.nodes, lambda v: True)], False
-        )
-        reduce_before = [combine.seed(reduction.root)]
-        reduce_before += [line for v in reduction.before for line in combine.backward(v)]
-        grad_terms = [
-            f"grad_{rname[v]}" if v in combine.assigned else "0.0" for v in reduction.term_roots
-        ]
-        reduce_before += listing("grad_terms = (", grad_terms, ")", tuple_=True)
-        reduce_after = [line for v in reduction.after for line in combine.backward(v)]
-
-        def branch(pieces: list[list[str]], extra: list[str]) -> list[str]:
-            if len(pieces) == 1:
-                return pieces[0] + extra
-            lines = []
-            for i, piece in enumerate(pieces):
-                lines.append(f"{'if' if i == 0 else 'elif'} variant == {i}:")
-                lines += [f"    {line}" for line in piece + extra]
-            return lines
-
-        n = len(reduction.term_roots)
-        order = reduction.row_order
-        rows_back = (
-            f"range({n - 1}, -1, -1)"
-            if order == list(range(n - 1, -1, -1))
-            else f"({', '.join(map(str, order))},)"
-        )
-        params = [name[p] for p in self.params]
-        grads = [f"grad_{p}" for p in params]
-        inputs = [name[x] for x in canon.inputs]
         out = outputs[0] if canon.single else f"({', '.join(outputs)},)"
         loop = [
             *model_forward,
-            *branch([fwd for fwd, _ in branches], []),
+            *_branch([fwd for fwd, _ in branches]),
             f"outputs.append({out})",
             "terms.append(term)",
             *listing("saved.append(((", saved_row, "), term_saved))", tuple_=True),
@@ -744,28 +741,105 @@ class CompiledStep:
             "grad_term = grad_terms[r]",
             *(["t = targets[r]"] if self._numeric is not None else []),
             *(["variant = variants[r]"] if len(branches) > 1 else []),
-            *branch([bwd for _, bwd in branches], []),
-            *(shared_backward if shared_order else []),
+            *_branch([bwd for _, bwd in branches]),
+            *shared_backward,
         ]
+        params = [name[p] for p in self.params]
+        # CPython numbers a function's variables in the order the code first names them,
+        # and one numbered past 255 takes an extra instruction at each use: the names
+        # used for each example come first, the parameters (each used once) after.
+        hot_first = sorted(hot - set(params), key=lambda h: (h.startswith("grad_"), len(h), h))
+        return _RowCode(base, params, [name[x] for x in canon.inputs], loop, back, hot_first)
+
+
+class _RowCode:
+    """The generated code for one example, and how a batch's function is assembled
+    around it with the code that combines the terms (which depends on the batch size)."""
+
+    def __init__(
+        self,
+        names: Names,
+        params: list[str],
+        inputs: list[str],
+        loop: list[str],
+        back: list[str],
+        hot: list[str],
+    ) -> None:
+        self.names, self.params, self.inputs, self.loop, self.back = (
+            names,
+            params,
+            inputs,
+            loop,
+            back,
+        )
+        self.hot = hot
+
+    def combine_code(self, reduction: _Reduction) -> list[list[str]]:
+        """Forward, backward-before-the-examples and backward-after code of the loss
+        from the terms, and the order in which backward() meets the examples."""
+        names = copy.deepcopy(self.names)  # the same starting point for every reduction
+        rname = dict(zip(reduction.params, self.params))
+        rname.update((v, names.new(f"term{r}")) for r, v in enumerate(reduction.term_roots, 1))
+        rname.update((v, names.new(v.label, prefix="r")) for v in reduction.nodes)
+        gen = Codegen(rname, wants_grad=lambda v: True)
+        gen.assigned.update(reduction.params)
+        terms = [rname[v] for v in reduction.term_roots]
+        forward = listing("(", terms, ") = terms", tuple_=True)
+        forward += [line for v in reduction.nodes for line in gen.forward(v)]
+        forward.append(f"loss = {rname[reduction.root]}")
+        forward += sum_lines(
+            "check", [rname[v] for v in checked_nodes(reduction.nodes, lambda v: True)], False
+        )
+        before = [gen.seed(reduction.root)]
+        before += [line for v in reduction.before for line in gen.backward(v)]
+        grad_terms = [
+            f"grad_{rname[v]}" if v in gen.assigned else "0.0" for v in reduction.term_roots
+        ]
+        before += listing("grad_terms = (", grad_terms, ")", tuple_=True)
+        after = [line for v in reduction.after for line in gen.backward(v)]
+        n = len(reduction.term_roots)
+        order = reduction.row_order
+        rows_back = (
+            f"range({n - 1}, -1, -1)"
+            if order == list(range(n - 1, -1, -1))
+            else f"({', '.join(map(str, order))},)"
+        )
+        return [forward, before, after, [rows_back]]
+
+    def assemble(self, combine: list[list[str]]) -> str:
+        forward, before, after, (rows_back,) = combine
+        grads = [f"grad_{p}" for p in self.params]
+        hot = ["check", "term", "grad_term", "t", "variant", *self.hot]
         body = [
-            *listing("(", params, ") = params", tuple_=True),
+            *(f"{' = '.join(hot[i : i + 8])} = 0.0" for i in range(0, len(hot), 8)),
+            *listing("(", self.params, ") = params", tuple_=True),
             *(f"{' = '.join(grads[i : i + 16])} = 0.0" for i in range(0, len(grads), 16)),
-            "check = 0.0",
             "terms = []",
             "saved = []",
             "outputs = []",
-            *listing("for (", inputs, "), t, variant in zip(rows, targets, variants):", True),
-            *(f"    {line}" for line in loop),
-            *reduce_forward,
-            *reduce_before,
+            *listing("for (", self.inputs, "), t, variant in zip(rows, targets, variants):", True),
+            *(f"    {line}" for line in self.loop),
+            *forward,
+            *before,
             f"for r in {rows_back}:",
-            *(f"    {line}" for line in back),
-            *reduce_after,
+            *(f"    {line}" for line in self.back),
+            *after,
             *listing("return loss, outputs, (", grads, "), check", tuple_=True),
         ]
         return "\n".join(
             ["def step(rows, targets, variants, params):", *("    " + x for x in body)]
         )
+
+
+def _branch(pieces: list[list[str]]) -> list[str]:
+    """One piece of code per version of the loss's term, chosen by `variant`."""
+    if len(pieces) == 1:
+        return pieces[0]
+    lines = []
+    for i, piece in enumerate(pieces):
+        lines.append(f"{'if' if i == 0 else 'elif'} variant == {i}:")
+        lines += [f"    {line}" for line in piece]
+    return lines
 
 
 def _key(t: Any) -> tuple[type, Any]:
