@@ -11,7 +11,7 @@ of `autograd.compile`.
 The loss and the gradients are the graph path's bit for bit: the same operations
 on the same floats, each gradient summed in the order `backward()` walks the
 batch's graph. The first batch of each size is also run on the graph path and
-compared.
+compared, unless the loss is one of `nn`'s (those are tested bit for bit).
 
 What a trace cannot follow is refused with an error that says to use
 `compile=False`:
@@ -405,8 +405,10 @@ class CompiledStep:
     batch_loss = loss(preds, yb)` would, without building a graph: `preds` are plain
     Values holding the outputs, and `batch_loss.backward()` adds the batch's gradient
     to the parameters. `X` and `y`, the training set, are read once: the targets to
-    plan the loss's code, the inputs to convert them to floats. `step.source(n)` is
-    the code for batches of `n`. The module docstring says what it refuses.
+    plan the loss's code, the inputs to convert them to floats. With `batch_size`
+    the code for batches of that size is built at once, so that anything the trace
+    cannot follow is refused before training. `step.source(n)` is the code for
+    batches of `n`. The module docstring says what it refuses.
 
     Example:
         >>> import nn
@@ -420,7 +422,12 @@ class CompiledStep:
     """
 
     def __init__(
-        self, model: Module, loss: Callable[..., Any], X: Sequence[Any], y: Sequence[Any]
+        self,
+        model: Module,
+        loss: Callable[..., Any],
+        X: Sequence[Any],
+        y: Sequence[Any],
+        batch_size: int | None = None,
     ) -> None:
         if loss in _REFUSED:
             raise _refuse(f"{loss.__name__}: {_REFUSED[loss]}")
@@ -442,6 +449,11 @@ class CompiledStep:
         self._numeric = self._plan_targets(y)
         self._functions: dict[int, tuple[Any, str]] = {}
         self._row_code: _RowCode | None = None
+        # nn's own losses are tested bit for bit; a loss of your own is also checked
+        # against the graph path on its first batch of each size
+        self._check = getattr(loss, "__module__", None) != "nn.losses"
+        if batch_size is not None:  # build that code now: what cannot be traced fails now
+            self._function(min(batch_size, len(X)), list(y[:batch_size]))
 
     # -- inputs and targets --------------------------------------------------------
 
@@ -552,7 +564,7 @@ class CompiledStep:
             preds: list[Any] = [Value(o) for o in outputs]
         else:
             preds = [[Value(o) for o in row] for row in outputs]
-        if first_time:
+        if first_time and self._check:
             self._compare_with_graph(xb, yb, loss, grads)
         return preds, CompiledLoss(loss, self.params, grads)
 

@@ -100,7 +100,7 @@ def fit(
     if optimizer is None:
         optimizer = SGD(params, lr=0.1)
 
-    step = CompiledStep(model, loss, X, y) if compile else None
+    step = CompiledStep(model, loss, X, y, batch_size) if compile else None
     history = History()
     report = _progress(epochs, progress)
     for epoch in range(1, epochs + 1):

@@ -299,3 +299,275 @@ def test_bad_arguments_are_refused_as_the_engine_refuses_them():
 def test_compile_is_exported_and_documented():
     assert autograd.compile is compile
     assert "frozen at the trace" in (compile.__doc__ or "")
+
+
+# -- nn: fit(compile=True) ---------------------------------------------------------------
+
+import nn  # noqa: E402
+from nn.compiled import CompiledStep, NotCompilable  # noqa: E402
+
+
+def train(compiled, make, loss, sizes, activation, optimizer, epochs, batch_size, labels=None):
+    X, y = make(n=60, seed=1)
+    if labels is not None:
+        y = [labels(t) for t in y]
+    model = nn.MLP(len(X[0]), sizes, activation=activation, seed=2)
+    history = nn.fit(
+        model,
+        X,
+        y,
+        loss=loss,
+        optimizer=optimizer(model.parameters()),
+        epochs=epochs,
+        batch_size=batch_size,
+        progress=False,
+        compile=compiled,
+    )
+    return list(history), history.accuracy, [p.data for p in model.parameters()]
+
+
+FITS = {
+    "moons, hinge, tanh, SGD with momentum": (
+        nn.datasets.make_moons,
+        nn.hinge_loss,
+        [16, 16, 1],
+        "tanh",
+        lambda p: nn.SGD(p, lr=0.1, momentum=0.9),
+        lambda t: 2 * t - 1,
+    ),
+    "moons, hinge, relu": (
+        nn.datasets.make_moons,
+        nn.hinge_loss,
+        [16, 16, 1],
+        "relu",
+        lambda p: nn.SGD(p, lr=0.1),
+        lambda t: 2 * t - 1,
+    ),
+    "spiral, cross-entropy, Adam": (
+        nn.datasets.make_spiral,
+        nn.cross_entropy,
+        [16, 16, 3],
+        "relu",
+        lambda p: nn.Adam(p, lr=0.02),
+        None,
+    ),
+    "regression, mse, sigmoid": (
+        nn.datasets.make_linear,
+        nn.mse_loss,
+        [8, 1],
+        "sigmoid",
+        lambda p: nn.SGD(p, lr=0.05, weight_decay=1e-3),
+        None,
+    ),
+    "regression, sse, no hidden layer": (
+        nn.datasets.make_linear,
+        nn.sse_loss,
+        [1],
+        None,
+        lambda p: nn.SGD(p, lr=0.005),
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", FITS)
+def test_fit_compiled_equals_fit_epoch_by_epoch_bit_for_bit(name):
+    make, loss, sizes, activation, optimizer, labels = FITS[name]
+    # 60 examples in batches of 16: the last batch of each epoch has 12
+    graph = train(False, make, loss, sizes, activation, optimizer, 25, 16, labels)
+    compiled = train(True, make, loss, sizes, activation, optimizer, 25, 16, labels)
+    assert compiled[0] == graph[0]  # every epoch's loss
+    assert compiled[1] == graph[1]  # every epoch's accuracy
+    assert compiled[2] == graph[2]  # the trained parameters
+    assert graph[0][-1] < graph[0][0]  # it did train
+
+
+def outputs(preds):
+    return [[v.data for v in p] if isinstance(p, list) else p.data for p in preds]
+
+
+def graph_batch(model, loss, X, y):
+    """The batch's loss, gradients and predictions the graph's way."""
+    params = model.parameters()
+    for p in params:
+        p.grad = 0.0
+    preds = [model(x) for x in X]
+    batch_loss = loss(preds, y)
+    batch_loss.backward()
+    return batch_loss.data, [p.grad for p in params], outputs(preds)
+
+
+def compiled_batch(step, model, X, y):
+    params = model.parameters()
+    for p in params:
+        p.grad = 0.0
+    preds, batch_loss = step(X, y)
+    batch_loss.backward()
+    return batch_loss.data, [p.grad for p in params], outputs(preds)
+
+
+LOSSES = {
+    "hinge": (nn.hinge_loss, lambda rng, k: rng.choice([-1, 1]), 1),
+    "mse": (nn.mse_loss, lambda rng, k: rng.uniform(-2, 2), 1),
+    "sse": (nn.sse_loss, lambda rng, k: rng.uniform(-2, 2), 1),
+    "cross_entropy": (nn.cross_entropy, lambda rng, k: rng.randrange(k), 4),
+}
+
+
+@given(
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(sorted(LOSSES)),
+    st.sampled_from(["tanh", "relu", "sigmoid"]),
+    st.integers(min_value=1, max_value=9),
+)
+@settings(max_examples=40, deadline=None)
+def test_a_compiled_batch_equals_the_graph_for_random_models_losses_and_batches(
+    seed, loss_name, activation, batch_size
+):
+    loss, target, outputs = LOSSES[loss_name]
+    rng = random.Random(seed)
+    nin = rng.randint(1, 4)
+    model = nn.MLP(nin, [rng.randint(1, 5), outputs], activation=activation, seed=seed)
+    X = [[rng.uniform(-3, 3) for _ in range(nin)] for _ in range(20)]
+    y = [target(rng, outputs) for _ in range(20)]
+    step = CompiledStep(model, loss, X, y)
+    for start in range(0, 20, batch_size):  # several batches, the last maybe smaller
+        xb, yb = X[start : start + batch_size], y[start : start + batch_size]
+        assert compiled_batch(step, model, xb, yb) == graph_batch(model, loss, xb, yb)
+
+
+def test_class_targets_get_one_version_each_and_the_shift_is_computed_per_example():
+    model = nn.MLP(2, [3, 3], activation="relu", seed=0)
+    X = [[0.1, 0.2], [40000.0, -30000.0], [-50000.0, 90000.0], [0.3, -0.1]]  # logits far apart
+    y = [0, 1, 2, 1]
+    step = CompiledStep(model, nn.cross_entropy, X, y)  # traced at X[0]: small logits
+    source = step.source(4)
+    assert "if variant == 0:" in source and "elif variant == 2:" in source
+    assert "shift = max(" in source
+    assert compiled_batch(step, model, X, y) == graph_batch(model, nn.cross_entropy, X, y)
+    logits = [[v.data for v in model(x)] for x in X]
+    assert max(map(max, logits)) - min(map(min, logits)) > 700  # a frozen shift would overflow
+
+
+def test_numeric_targets_are_read_as_numbers_not_compiled_in():
+    X, y = nn.datasets.make_linear(n=200, seed=0)
+    step = CompiledStep(nn.MLP(1, [4, 1], seed=0), nn.mse_loss, X, y)
+    source = step.source(8)
+    assert "- t" in source and "variant ==" not in source
+    assert len(source.splitlines()) < 120
+
+
+def test_a_users_loss_with_an_l2_penalty_on_the_parameters_compiles():
+    X, y = nn.datasets.make_moons(n=40, seed=0)
+    y = [2 * t - 1 for t in y]
+    model = nn.MLP(2, [8, 8, 1], activation="relu", seed=1)
+    params = model.parameters()
+
+    def penalized(preds, targets):
+        return nn.hinge_loss(preds, targets) + 1e-4 * dot(params, params)
+
+    step = CompiledStep(model, penalized, X, y)
+    assert compiled_batch(step, model, X, y) == graph_batch(model, penalized, X, y)
+
+    def penalty_first(preds, targets):  # the parameters' part meets backward() first
+        return 1e-4 * dot(params, params) + nn.hinge_loss(preds, targets)
+
+    step = CompiledStep(model, penalty_first, X, y)
+    assert compiled_batch(step, model, X, y) == graph_batch(model, penalty_first, X, y)
+
+
+def test_what_a_trace_cannot_follow_is_refused_with_advice():
+    X, y = nn.datasets.make_moons(n=20, seed=0)
+    model = nn.MLP(2, [4, 1], activation="sigmoid", output_activation="sigmoid", seed=0)
+    with pytest.raises(NotCompilable, match=r"binary_cross_entropy.*compile=False"):
+        CompiledStep(model, nn.binary_cross_entropy, X, y)
+
+    def scaled_by_a_value(preds, targets):  # a number from .data that is not a shift
+        return nn.mse_loss(preds, targets) * preds[0].data
+
+    with pytest.raises(NotCompilable, match="depends on their values"):
+        CompiledStep(nn.MLP(2, [4, 1], seed=0), scaled_by_a_value, X, y, batch_size=10)
+
+    def shifted_by_a_value(preds, targets):  # the same, in each example's term
+        return nn.mse_loss([p - p.data * 0.5 for p in preds], targets)
+
+    with pytest.raises(NotCompilable, match="from the predictions' values"):
+        CompiledStep(nn.MLP(2, [4, 1], seed=0), shifted_by_a_value, X, y)
+
+    def product_of_errors(preds, targets):  # no term per example
+        out = Value(1.0)
+        for p, t in zip(preds, targets):
+            out = out * (p - t) + (p - t)
+        return out
+
+    with pytest.raises(NotCompilable, match="one term per example"):
+        CompiledStep(nn.MLP(2, [4, 1], seed=0), product_of_errors, X, y, batch_size=10)
+
+    class Branchy(nn.Module):
+        def __init__(self):
+            self.w = Value(0.5, label="w")
+
+        def parameters(self):
+            return [self.w]
+
+        def __call__(self, x):
+            return self.w * x[0] if x[0] > 0 else self.w * x[1]
+
+    with pytest.raises(NotCompilable, match="changes with its inputs' values"):
+        CompiledStep(Branchy(), nn.mse_loss, [[1.0, 2.0], [-1.0, 2.0]], [0.0, 1.0])
+    with pytest.raises(NotCompilable, match="compile=False"):
+        nn.fit(Branchy(), [[1.0, 2.0], [-1.0, 2.0]], [0.0, 1.0], compile=True, progress=False)
+
+
+def test_bad_rows_and_targets_raise_the_graph_paths_errors():
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match="takes 2 inputs, got 3"):
+        CompiledStep(model, nn.mse_loss, [[1.0, 2.0], [1.0, 2.0, 3.0]], [0.0, 1.0])
+    with pytest.raises(TypeError, match="bool"):
+        CompiledStep(model, nn.mse_loss, [[1.0, 2.0], [True, 2.0]], [0.0, 1.0])
+    with pytest.raises(ValueError, match="labels -1 or \\+1"):
+        CompiledStep(model, nn.hinge_loss, [[1.0, 2.0], [0.5, 2.0]], [0, 1])
+    step = CompiledStep(model, nn.mse_loss, [[1.0, 2.0], [0.5, 2.0]], [0.0, 1.0])
+    with pytest.raises(ValueError, match="takes 2 inputs, got 1"):
+        step([[1.0]], [0.0])  # a row not seen when it was built: checked as it comes
+
+
+def test_overflow_diverges_exactly_as_the_graph_path_does():
+    def diverge(compiled):
+        X, y = nn.datasets.make_linear(n=40, seed=0)
+        model = nn.MLP(1, [8, 1], activation="relu", seed=0)
+        with pytest.raises(nn.Diverged) as error:
+            nn.fit(
+                model,
+                X,
+                [1e150 * t for t in y],
+                optimizer=nn.SGD(model.parameters(), lr=10.0),
+                epochs=50,
+                batch_size=8,
+                progress=False,
+                compile=compiled,
+            )
+        return str(error.value), [p.data for p in model.parameters()]
+
+    assert diverge(True) == diverge(False)  # same message, same last good parameters
+
+
+def test_an_inf_hidden_by_tanh_still_raises_in_a_compiled_batch():
+    model = nn.MLP(1, [1, 1], activation="tanh", seed=0)
+    model.layers[0].neurons[0].w[0].data = 1e300
+    step = CompiledStep(model, nn.mse_loss, [[0.5], [1.0]], [0.0, 1.0])
+    assert compiled_batch(step, model, [[0.5]], [0.0]) == graph_batch(
+        model, nn.mse_loss, [[0.5]], [0.0]
+    )
+    with pytest.raises(OverflowError, match="overflowed"):  # 1e300 * 1e10, then tanh(inf)
+        step([[1e10]], [0.0])
+
+
+def test_a_very_wide_layer_compiles():
+    rng = random.Random(0)
+    nin = 5000
+    model = nn.MLP(nin, [2, 2], activation="relu", seed=0)
+    X = [[rng.uniform(0, 1) for _ in range(nin)] for _ in range(3)]
+    y = [0, 1, 1]
+    step = CompiledStep(model, nn.cross_entropy, X, y)
+    assert compiled_batch(step, model, X, y) == graph_batch(model, nn.cross_entropy, X, y)
