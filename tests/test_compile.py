@@ -571,3 +571,17 @@ def test_a_very_wide_layer_compiles():
     y = [0, 1, 1]
     step = CompiledStep(model, nn.cross_entropy, X, y)
     assert compiled_batch(step, model, X, y) == graph_batch(model, nn.cross_entropy, X, y)
+
+
+def test_the_demo_trains_the_same_with_compile(capsys):
+    from nn.demo import main
+
+    flags = ["--dataset", "spiral", "--optimizer", "adam", "--epochs", "8", "--no-progress"]
+    assert main([*flags, "--save", ""]) == 0
+    graph = capsys.readouterr().out
+    assert main([*flags, "--save", "", "--compile"]) == 0
+    assert capsys.readouterr().out == graph
+    assert main(["--dataset", "circles", "--loss", "bce", "--compile", "--save", ""]) == 2
+    assert "--compile: compile=True cannot compile this: binary_cross_entropy" in (
+        capsys.readouterr().err
+    )
