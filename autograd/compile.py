@@ -25,6 +25,7 @@ import gc
 import inspect
 import keyword
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeAlias
@@ -43,6 +44,7 @@ SUM_IS_LEFT_TO_RIGHT = sum([1e100, 1.0, -1e100]) == 0.0
 # where a negative base would give a complex number instead of raising.
 HELPERS: dict[str, Any] = {
     "abs": abs,
+    "mul": operator.mul,
     "cos": math.cos,
     "exp": math.exp,
     "inf": math.inf,
@@ -65,6 +67,7 @@ def _power(a: float, b: float) -> float:
 
 HELPERS["power"] = _power
 
+_IDENTIFIER = re.compile(r"\b(?!grad_)[A-Za-z_]\w*")
 _CHUNK = 32  # terms per line of a long sum: deep expressions overflow the compiler's stack
 _SKIP_MIN = 8  # a node with this many inputs skips its backward lines when its grad is 0
 
@@ -298,6 +301,8 @@ def local_derivatives(op: str, operands: Sequence[Code | float]) -> list[Tree]:
         if not outcomes:
             break
         script = [*outcomes[:-1], False]
+    if len(paths) == 1:
+        return list(paths[0][1])  # the rule compared nothing: no branches
     count = len(paths[0][1])
     if any(len(result) != count for _, result in paths):
         raise ValueError(f"the rule for {op!r} gives a different number of derivatives per branch")
@@ -367,6 +372,12 @@ class Names:
         self.taken = set(HELPERS) | set(reserved) | set(keyword.kwlist) | {"math"}
         self.count = 0
 
+    def copy(self) -> Names:
+        """Another allocator that starts from the same names taken."""
+        other = Names()
+        other.taken, other.count = set(self.taken), self.count
+        return other
+
     def new(self, label: str = "", prefix: str = "v") -> str:
         base = re.sub(r"\W", "_", label)
         if not base:
@@ -411,10 +422,12 @@ class Codegen:
         names: dict[Value, str],
         wants_grad: Callable[[Value], bool],
         code_of: dict[Value, Code] | None = None,
+        grad_names: dict[Value, str] | None = None,
     ) -> None:
         self.names = names
         self.wants_grad = wants_grad
         self.code_of = code_of if code_of is not None else {}
+        self.grad_names = grad_names if grad_names is not None else {}
         self.assigned: set[Value] = set()  # nodes whose grad variable holds a value
         self.read: set[str] = set()  # forward variables the backward lines read
 
@@ -426,7 +439,8 @@ class Codegen:
         return code if code is not None else v.data
 
     def text(self, v: Value) -> str:
-        return _as_code(self.operand(v)).text
+        name = self.names.get(v)  # the common case first: no Code object
+        return name if name is not None else _as_code(self.operand(v)).text
 
     def forward(self, node: Value) -> list[str]:
         """The line(s) computing `node`, as the engine computes its value (bit for bit)."""
@@ -459,10 +473,11 @@ class Codegen:
             return listing(f"{y} = sum((", xs, "))", tuple_=True)
         if op == "dot":
             n = (len(xs) - 1) // 2
-            products = [
-                (_as_code(self.operand(w)) * _as_code(self.operand(x))).text
-                for w, x in zip(node.inputs[:n], node.inputs[n : 2 * n])
-            ]
+            ws, vs = _run(xs[:n]), _run(xs[n : 2 * n])
+            if ws and vs:  # both runs of one list: computed as the engine computes it
+                return [f"{y} = sum(map(mul, {ws}, {vs}), {xs[-1]})"]
+            # names and numbers bind tighter than `*`: no parentheses needed
+            products = [f"{w} * {x}" for w, x in zip(xs[:n], xs[n : 2 * n])]
             if not SUM_IS_LEFT_TO_RIGHT:
                 return listing(f"{y} = sum((", products, f"), {xs[-1]})", tuple_=True)
             lines = []
@@ -472,9 +487,13 @@ class Codegen:
             return lines
         raise ValueError(f"cannot compile the op {op!r}")
 
+    def grad_of(self, node: Value) -> str:
+        """The variable holding d(output)/d(node): `grad_<name>` unless given."""
+        return self.grad_names.get(node) or f"grad_{self.names[node]}"
+
     def seed(self, node: Value, value: str = "1.0") -> str:
         self.assigned.add(node)
-        return f"grad_{self.names[node]} = {value}"
+        return f"{self.grad_of(node)} = {value}"
 
     def backward(self, node: Value, skip_zero: bool = True) -> list[str]:
         """The chain rule at `node`: one line per input that needs a gradient,
@@ -484,7 +503,7 @@ class Codegen:
         backward() does (a dead relu, a satisfied hinge margin)."""
         if node not in self.assigned:
             return []  # its gradient is 0: nothing flows back through it
-        upstream = Code(f"grad_{self.names[node]}")
+        upstream = Code(self.grad_of(node))
         operands = [*(self.operand(v) for v in node.inputs), Code(self.names[node])]
         wanted = [i for i, v in enumerate(node.inputs) if v in self.names and self.wants_grad(v)]
         if not wanted:
@@ -493,14 +512,31 @@ class Codegen:
         before: list[str] = []
         lines: list[str] = []
         skip = skip_zero and len(wanted) >= _SKIP_MIN
+        rolled = (  # only list-held gradients can be looped over
+            self._loops(node, wanted, locals_, upstream)
+            if self.grad_names and len(wanted) >= _SKIP_MIN
+            else {}
+        )
         for i in wanted:
-            child = node.inputs[i]
-            term = _times(upstream, locals_[i])
-            if isinstance(term, (int, float)) and term == 0.0:
+            if i in rolled:
+                lines += rolled[i]
                 continue
-            grad = f"grad_{self.names[child]}"
-            expression = _tree_code(term)
-            self.read.update(re.findall(r"\b(?!grad_)[A-Za-z_]\w*", expression.text))
+            child = node.inputs[i]
+            local = locals_[i]
+            if type(local) is Code and local.level >= _UNARY:  # the common case, made quickly
+                expression = Code(f"{upstream.text} * {local.text}", _MUL)
+                if local.text.isidentifier():
+                    self.read.add(local.text)
+                else:
+                    self.read.update(_IDENTIFIER.findall(local.text))
+            else:
+                term = _times(upstream, local)
+                if isinstance(term, (int, float)) and term == 0.0:
+                    continue
+                expression = _tree_code(term)
+                if not isinstance(local, (int, float)):
+                    self.read.update(_IDENTIFIER.findall(_tree_code(local).text))
+            grad = self.grad_of(child)
             if child not in self.assigned:
                 self.assigned.add(child)
                 if not skip:
@@ -514,6 +550,49 @@ class Codegen:
         if skip and lines:
             return [*before, f"if {upstream.text}:", *("    " + line for line in lines)]
         return lines
+
+    def _loops(
+        self, node: Value, wanted: list[int], locals_: list[Tree], upstream: Code
+    ) -> dict[int, list[str]]:
+        """Runs of inputs whose gradients are consecutive items of one list (already
+        holding a value) and whose local derivatives are consecutive items of another,
+        such as a dot of parameters held in lists: one loop per run, doing the same
+        additions in the same order. Keyed by each run's first input; the others of
+        the run map to no lines."""
+        rolled: dict[int, list[str]] = {}
+
+        def item(i: int) -> tuple[str, int, str, int] | None:
+            """(grad list, index, factor list, index) if input i fits a loop."""
+            local = locals_[i]
+            if node.inputs[i] not in self.assigned or not isinstance(local, Code):
+                return None
+            g, f = _indexed(self.grad_of(node.inputs[i])), _indexed(local.text)
+            if g is None or f is None:
+                return None
+            return g[0], g[1], f[0], f[1]
+
+        items = [item(i) for i in wanted]
+        start = 0
+        while start < len(wanted):
+            first = items[start]
+            end = start + 1
+            while first is not None and end < len(wanted):
+                nxt, k = items[end], end - start
+                if nxt != (first[0], first[1] + k, first[2], first[3] + k):
+                    break
+                if wanted[end] != wanted[start] + k:
+                    break
+                end += 1
+            if first is not None and end - start >= _SKIP_MIN:
+                grads, g, factors, f = first
+                rolled[wanted[start]] = [
+                    f"for k in range({end - start}):",
+                    f"    {grads}[{g} + k] += {upstream.text} * {factors}[{f} + k]",
+                ]
+                rolled.update((i, []) for i in wanted[start + 1 : end])
+                self.read.add(factors)
+            start = end
+        return rolled
 
 
 def checked_nodes(nodes: Sequence[Value], varying: Callable[[Value], bool]) -> list[Value]:
@@ -723,6 +802,30 @@ def _source(function: str, leaves: list[Value], out: Value) -> tuple[str, str]:
     lines = listing(f"def {function}(", [names[leaf] for leaf in leaves], "):")
     lines += [f"    {line}" if line else "" for line in body]
     return function, "\n".join(lines)
+
+
+def _indexed(text: str) -> tuple[str, int] | None:
+    """("a", 3) for the text "a[3]", else None."""
+    name, bracket, index = text.partition("[")
+    if not bracket or not index.endswith("]") or not index[:-1].isdigit():
+        return None
+    return name, int(index[:-1])
+
+
+def _run(items: list[str]) -> str:
+    """`a[3:7]` if `items` are a[3], a[4], a[5], a[6]; else ''.
+
+    Example:
+        >>> _run(["p[3]", "p[4]", "p[5]"]), _run(["p[3]", "p[5]"])
+        ('p[3:6]', '')
+    """
+    parsed = [_indexed(item) for item in items]
+    if not items or parsed[0] is None:
+        return ""
+    name, start = parsed[0]
+    if any(p != (name, start + i) for i, p in enumerate(parsed)):
+        return ""
+    return f"{name}[{start}:{start + len(items)}]"
 
 
 def listing(opening: str, items: list[str], closing: str, tuple_: bool = False) -> list[str]:

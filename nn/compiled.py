@@ -32,7 +32,6 @@ is then computed per example, not frozen.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -74,6 +73,8 @@ _RESERVED = {
     "r",
     "loss",
     "step",
+    "grads",
+    "k",
 }
 
 
@@ -357,6 +358,19 @@ class _Reduction:
                     raise _refuse("the loss combines more than one number per example")
         self.root = root
         self.params = step.params
+        index = {v: i for i, v in enumerate(self.nodes)}
+        term_index = {v: r for r, v in enumerate(self.term_roots)}
+
+        def ref(v: Value) -> tuple[Any, ...]:
+            if v in index:
+                return ("node", index[v])
+            if v in term_index:
+                return ("term", term_index[v])
+            if v in step._param_index:
+                return ("param", step._param_index[v])
+            return ("constant", v.data)
+
+        shape: list[Any] = [(v.op, tuple(map(ref, v.inputs))) for v in self.nodes]
         # The backward walk meets the examples one after another (each as one block);
         # combining nodes that reach the parameters must come all before or all after.
         walk = list(reversed(order))
@@ -369,6 +383,7 @@ class _Reduction:
         for x in self.before:
             if position[x] > first and any(v in step._param_index for v in x.inputs):
                 raise _refuse("the loss uses the parameters between the examples' terms")
+        self.signature = (*shape, ref(root), tuple(self.row_order), len(self.before))
 
 
 class CompiledLoss(Value):
@@ -449,6 +464,7 @@ class CompiledStep:
         self._numeric = self._plan_targets(y)
         self._functions: dict[int, tuple[Any, str]] = {}
         self._row_code: _RowCode | None = None
+        self._combination_checked = False
         # nn's own losses are tested bit for bit; a loss of your own is also checked
         # against the graph path on its first batch of each size
         self._check = getattr(loss, "__module__", None) != "nn.losses"
@@ -655,12 +671,15 @@ class CompiledStep:
             if self._row_code is None:
                 self._row_code = self._example_code()
             row = self._row_code
-            combine = row.combine_code(_Reduction(self, targets, 0.125))
-            # the same combining code for other targets and other values, or it is refused
-            other = row.combine_code(_Reduction(self, targets[1:] + targets[:1], 0.375))
-            if other != combine:
-                raise _refuse("the way the loss combines the examples depends on their values")
-            text = row.assemble(combine)
+            if not self._combination_checked:
+                # the same combination for other targets and other values, or it is refused
+                few = (targets * 3)[:3]
+                one = _Reduction(self, few, 0.125)
+                other = _Reduction(self, few[1:] + few[:1], 0.375)
+                if other.signature != one.signature:
+                    raise _refuse("the way the loss combines the examples depends on their values")
+                self._combination_checked = True
+            text = row.assemble(row.combine_code(_Reduction(self, targets, 0.125)))
             built = self._functions[n] = (build_function("step", text), text)
         return built
 
@@ -695,7 +714,7 @@ class CompiledStep:
         base = names  # each version names its nodes from the same start: one runs per example
         hot = {*row_names, *(f"grad_{name[v]}" for v in model_nodes if v in canon.graded)}
         for term in versions:
-            names = copy.deepcopy(base)
+            names = base.copy()
             tname = dict(name)
             for v in reversed(term.nodes):
                 tname[v] = names.new(v.label, prefix="u")
@@ -788,12 +807,19 @@ class _RowCode:
 
     def combine_code(self, reduction: _Reduction) -> list[list[str]]:
         """Forward, backward-before-the-examples and backward-after code of the loss
-        from the terms, and the order in which backward() meets the examples."""
-        names = copy.deepcopy(self.names)  # the same starting point for every reduction
-        rname = dict(zip(reduction.params, self.params))
+        from the terms, and the order in which backward() meets the examples.
+
+        It runs once per batch, so it reads the parameters from the list `params` and
+        adds to their gradients in a list `grads`: a dot of parameters (an L2 penalty)
+        is then the engine's own sum(map(mul, ...)), and its backward a loop doing the
+        same additions in the same order as the lines it stands for.
+        """
+        names = self.names.copy()  # the same starting point for every reduction
+        rname = {p: f"params[{k}]" for k, p in enumerate(reduction.params)}
         rname.update((v, names.new(f"term{r}")) for r, v in enumerate(reduction.term_roots, 1))
         rname.update((v, names.new(v.label, prefix="r")) for v in reduction.nodes)
-        gen = Codegen(rname, wants_grad=lambda v: True)
+        grad_names = {p: f"grads[{k}]" for k, p in enumerate(reduction.params)}
+        gen = Codegen(rname, wants_grad=lambda v: True, grad_names=grad_names)
         gen.assigned.update(reduction.params)
         terms = [rname[v] for v in reduction.term_roots]
         forward = listing("(", terms, ") = terms", tuple_=True)
@@ -821,11 +847,17 @@ class _RowCode:
     def assemble(self, combine: list[list[str]]) -> str:
         forward, before, after, (rows_back,) = combine
         grads = [f"grad_{p}" for p in self.params]
+        early = any("grads[" in line for line in before)  # the loss adds to them before...
+        late = any("grads[" in line for line in after)  # ... or after the examples do
         hot = ["check", "term", "grad_term", "t", "variant", *self.hot]
         body = [
             *(f"{' = '.join(hot[i : i + 8])} = 0.0" for i in range(0, len(hot), 8)),
             *listing("(", self.params, ") = params", tuple_=True),
-            *(f"{' = '.join(grads[i : i + 16])} = 0.0" for i in range(0, len(grads), 16)),
+            *(
+                [f"grads = [0.0] * {len(grads)}"]
+                if early
+                else (f"{' = '.join(grads[i : i + 16])} = 0.0" for i in range(0, len(grads), 16))
+            ),
             "terms = []",
             "saved = []",
             "outputs = []",
@@ -833,10 +865,16 @@ class _RowCode:
             *(f"    {line}" for line in self.loop),
             *forward,
             *before,
+            *(listing("(", grads, ") = grads", tuple_=True) if early else []),
             f"for r in {rows_back}:",
             *(f"    {line}" for line in self.back),
+            *(listing("grads = [", grads, "]") if late else []),
             *after,
-            *listing("return loss, outputs, (", grads, "), check", tuple_=True),
+            *(
+                ["return loss, outputs, grads, check"]
+                if late
+                else listing("return loss, outputs, (", grads, "), check", tuple_=True)
+            ),
         ]
         return "\n".join(
             ["def step(rows, targets, variants, params):", *("    " + x for x in body)]
