@@ -423,11 +423,20 @@ class Codegen:
         wants_grad: Callable[[Value], bool],
         code_of: dict[Value, Code] | None = None,
         grad_names: dict[Value, str] | None = None,
+        share: Sequence[Value] = (),
     ) -> None:
         self.names = names
         self.wants_grad = wants_grad
         self.code_of = code_of if code_of is not None else {}
         self.grad_names = grad_names if grad_names is not None else {}
+        # With `share` (the nodes whose backward lines this writes, and any other whose
+        # gradient only this reads), a node of them that gets one contribution, its
+        # user's gradient itself, shares that variable: no copy.
+        self.shared = set(share)
+        self.uses: dict[Value, int] = {}
+        for node in share:
+            for v in node.inputs:
+                self.uses[v] = self.uses.get(v, 0) + 1
         self.assigned: set[Value] = set()  # nodes whose grad variable holds a value
         self.read: set[str] = set()  # forward variables the backward lines read
 
@@ -491,9 +500,13 @@ class Codegen:
         """The variable holding d(output)/d(node): `grad_<name>` unless given."""
         return self.grad_names.get(node) or f"grad_{self.names[node]}"
 
-    def seed(self, node: Value, value: str = "1.0") -> str:
+    def seed(self, node: Value, value: str = "1.0") -> list[str]:
+        """The line giving `node` its gradient `value` (none if it can share `value`)."""
         self.assigned.add(node)
-        return f"{self.grad_of(node)} = {value}"
+        if self.uses and value.isidentifier() and node not in self.grad_names:
+            self.grad_names[node] = value
+            return []
+        return [f"{self.grad_of(node)} = {value}"]
 
     def backward(self, node: Value, skip_zero: bool = True) -> list[str]:
         """The chain rule at `node`: one line per input that needs a gradient,
@@ -536,6 +549,17 @@ class Codegen:
                 expression = _tree_code(term)
                 if not isinstance(local, (int, float)):
                     self.read.update(_IDENTIFIER.findall(_tree_code(local).text))
+            if (
+                child not in self.assigned
+                and not skip
+                and self.uses.get(child) == 1
+                and child in self.shared
+                and expression.text == upstream.text
+                and child not in self.grad_names
+            ):
+                self.assigned.add(child)
+                self.grad_names[child] = upstream.text  # the same number: share it
+                continue
             grad = self.grad_of(child)
             if child not in self.assigned:
                 self.assigned.add(child)
@@ -788,7 +812,7 @@ def _source(function: str, leaves: list[Value], out: Value) -> tuple[str, str]:
     gen = Codegen(names, wants_grad=lambda v: True)
     body = [line for node in order for line in gen.forward(node)]
     if out in names:
-        body += ["", gen.seed(out)]
+        body += ["", *gen.seed(out)]
         for node in reversed(order):
             body += gen.backward(node)
     grads = [f"grad_{names[leaf]}" if leaf in gen.assigned else "0.0" for leaf in leaves]

@@ -577,9 +577,9 @@ class CompiledStep:
             # error for it (or, if it does not, gives its result)
             return self._graph_path(xb, yb)
         if self._canonical.single:
-            preds: list[Any] = [Value(o) for o in outputs]
+            preds: list[Any] = list(map(Value, outputs))
         else:
-            preds = [[Value(o) for o in row] for row in outputs]
+            preds = [list(map(Value, row)) for row in outputs]
         if first_time and self._check:
             self._compare_with_graph(xb, yb, loss, grads)
         return preds, CompiledLoss(loss, self.params, grads)
@@ -642,16 +642,13 @@ class CompiledStep:
                 loss = r3
                 check += r3
                 grad_r3 = 1.0
-                grad_r2 = grad_r3
-                grad_term1 = grad_r2
-                grad_terms = (grad_term1,)
+                grad_terms = (grad_r3,)
                 for r in range(0, -1, -1):
                     (x1,), term_saved = saved[r]
                     grad_term = grad_terms[r]
                     t = targets[r]
                     (u2,) = term_saved
-                    grad_u3 = grad_term
-                    grad_u2 = grad_u3 * (2.0 * u2 ** 1.0)
+                    grad_u2 = grad_term * (2.0 * u2 ** 1.0)
                     grad_v1 = grad_u2
                     grad_L1_N1_w1 += grad_v1 * x1
                     grad_L1_N1_b += grad_v1
@@ -701,7 +698,7 @@ class CompiledStep:
         )
 
         def model_backward(order: tuple[int, ...]) -> tuple[list[str], set[str]]:
-            gen = Codegen(name, wants_grad=lambda v: v in canon.graded)
+            gen = Codegen(name, lambda v: v in canon.graded, share=model_nodes)
             gen.assigned.update(self.params)
             gen.assigned.update(canon.outputs)
             lines = [line for i in order for line in gen.backward(canon.nodes[i])]
@@ -730,13 +727,13 @@ class CompiledStep:
                 code_of[constant] = Code(shift if kind == "max" else outputs[j])
             own = set(term.nodes)
             wanted = own | set(canon.outputs)
-            gen = Codegen(tname, wants_grad=wanted.__contains__, code_of=code_of)
+            gen = Codegen(tname, wanted.__contains__, code_of=code_of, share=term.nodes)
             topological = list(reversed(term.nodes))
             fwd = [*computed, *(line for v in topological for line in gen.forward(v))]
             fwd += sum_lines(
                 "check", [tname[v] for v in checked_nodes(topological, own.__contains__)], False
             )
-            bwd = [gen.seed(term.root, "grad_term")]
+            bwd = gen.seed(term.root, "grad_term")
             bwd += [line for v in term.nodes for line in gen.backward(v)]
             bwd += [
                 f"grad_{out} = 0.0"
@@ -819,7 +816,8 @@ class _RowCode:
         rname.update((v, names.new(f"term{r}")) for r, v in enumerate(reduction.term_roots, 1))
         rname.update((v, names.new(v.label, prefix="r")) for v in reduction.nodes)
         grad_names = {p: f"grads[{k}]" for k, p in enumerate(reduction.params)}
-        gen = Codegen(rname, wants_grad=lambda v: True, grad_names=grad_names)
+        share = [*reduction.nodes, *reduction.term_roots]
+        gen = Codegen(rname, lambda v: True, grad_names=grad_names, share=share)
         gen.assigned.update(reduction.params)
         terms = [rname[v] for v in reduction.term_roots]
         forward = listing("(", terms, ") = terms", tuple_=True)
@@ -828,11 +826,9 @@ class _RowCode:
         forward += sum_lines(
             "check", [rname[v] for v in checked_nodes(reduction.nodes, lambda v: True)], False
         )
-        before = [gen.seed(reduction.root)]
+        before = gen.seed(reduction.root)
         before += [line for v in reduction.before for line in gen.backward(v)]
-        grad_terms = [
-            f"grad_{rname[v]}" if v in gen.assigned else "0.0" for v in reduction.term_roots
-        ]
+        grad_terms = [gen.grad_of(v) if v in gen.assigned else "0.0" for v in reduction.term_roots]
         before += listing("grad_terms = (", grad_terms, ")", tuple_=True)
         after = [line for v in reduction.after for line in gen.backward(v)]
         n = len(reduction.term_roots)
