@@ -116,12 +116,19 @@ class Code:
         (y + 1.0) ** 2.0
     """
 
-    __slots__ = ("chooser", "level", "text")
+    __slots__ = ("chooser", "item", "level", "text")
 
-    def __init__(self, text: str, level: int = _ATOM, chooser: _Chooser | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        level: int = _ATOM,
+        chooser: _Chooser | None = None,
+        item: tuple[str, int] | None = None,
+    ) -> None:
         self.text = text
         self.level = level
         self.chooser = chooser
+        self.item = item  # (list, index) when the code is that list's item
 
     def __str__(self) -> str:
         return self.text
@@ -293,7 +300,9 @@ def local_derivatives(op: str, operands: Sequence[Code | float]) -> list[Tree]:
     script: list[bool] = []
     while True:
         chooser = _Chooser(script)
-        args = [Code(o.text, o.level, chooser) if isinstance(o, Code) else o for o in operands]
+        args = [
+            Code(o.text, o.level, chooser, o.item) if isinstance(o, Code) else o for o in operands
+        ]
         paths.append((chooser.asked, tuple(rule(*args))))
         outcomes = [outcome for _, outcome in chooser.asked]
         while outcomes and not outcomes[-1]:  # depth first: flip the last True still to try
@@ -424,11 +433,20 @@ class Codegen:
         code_of: dict[Value, Code] | None = None,
         grad_names: dict[Value, str] | None = None,
         share: Sequence[Value] = (),
+        items: dict[Value, tuple[str, str, int]] | None = None,
     ) -> None:
         self.names = names
         self.wants_grad = wants_grad
         self.code_of = code_of if code_of is not None else {}
         self.grad_names = grad_names if grad_names is not None else {}
+        # `items`: values held in a list and their gradients in another, as (list, grad
+        # list, index): the value is list[index], its gradient grad_list[index]
+        self.items: dict[Value, tuple[str, int]] = {}
+        self.grad_items: dict[Value, tuple[str, int]] = {}
+        for v, (values, grads, index) in (items or {}).items():
+            self.items[v], self.grad_items[v] = (values, index), (grads, index)
+            self.names[v] = f"{values}[{index}]"
+            self.grad_names[v] = f"{grads}[{index}]"
         # With `share` (the nodes whose backward lines this writes, and any other whose
         # gradient only this reads), a node of them that gets one contribution, its
         # user's gradient itself, shares that variable: no copy.
@@ -443,7 +461,7 @@ class Codegen:
     def operand(self, v: Value) -> Code | float:
         name = self.names.get(v)
         if name is not None:
-            return Code(name)
+            return Code(name, item=self.items.get(v)) if self.items else Code(name)
         code = self.code_of.get(v)
         return code if code is not None else v.data
 
@@ -482,7 +500,7 @@ class Codegen:
             return listing(f"{y} = sum((", xs, "))", tuple_=True)
         if op == "dot":
             n = (len(xs) - 1) // 2
-            ws, vs = _run(xs[:n]), _run(xs[n : 2 * n])
+            ws, vs = self._slice(node.inputs[:n]), self._slice(node.inputs[n : 2 * n])
             if ws and vs:  # both runs of one list: computed as the engine computes it
                 return [f"{y} = sum(map(mul, {ws}, {vs}), {xs[-1]})"]
             # names and numbers bind tighter than `*`: no parentheses needed
@@ -495,6 +513,17 @@ class Codegen:
                 lines.append(f"{y} = {' + '.join([first, *products[start : start + _CHUNK // 2]])}")
             return lines
         raise ValueError(f"cannot compile the op {op!r}")
+
+    def _slice(self, values: Sequence[Value]) -> str:
+        """`a[3:7]` if `values` are the items a[3], a[4], a[5], a[6]; else ''."""
+        first = self.items.get(values[0]) if values else None
+        if first is None:
+            return ""
+        name, start = first
+        for k, v in enumerate(values):
+            if self.items.get(v) != (name, start + k):
+                return ""
+        return f"{name}[{start}:{start + len(values)}]"
 
     def grad_of(self, node: Value) -> str:
         """The variable holding d(output)/d(node): `grad_<name>` unless given."""
@@ -587,11 +616,10 @@ class Codegen:
 
         def item(i: int) -> tuple[str, int, str, int] | None:
             """(grad list, index, factor list, index) if input i fits a loop."""
-            local = locals_[i]
-            if node.inputs[i] not in self.assigned or not isinstance(local, Code):
-                return None
-            g, f = _indexed(self.grad_of(node.inputs[i])), _indexed(local.text)
-            if g is None or f is None:
+            local, child = locals_[i], node.inputs[i]
+            g = self.grad_items.get(child)
+            f = local.item if isinstance(local, Code) else None
+            if g is None or f is None or child not in self.assigned:
                 return None
             return g[0], g[1], f[0], f[1]
 
@@ -834,22 +862,6 @@ def _indexed(text: str) -> tuple[str, int] | None:
     if not bracket or not index.endswith("]") or not index[:-1].isdigit():
         return None
     return name, int(index[:-1])
-
-
-def _run(items: list[str]) -> str:
-    """`a[3:7]` if `items` are a[3], a[4], a[5], a[6]; else ''.
-
-    Example:
-        >>> _run(["p[3]", "p[4]", "p[5]"]), _run(["p[3]", "p[5]"])
-        ('p[3:6]', '')
-    """
-    parsed = [_indexed(item) for item in items]
-    if not items or parsed[0] is None:
-        return ""
-    name, start = parsed[0]
-    if any(p != (name, start + i) for i, p in enumerate(parsed)):
-        return ""
-    return f"{name}[{start}:{start + len(items)}]"
 
 
 def listing(opening: str, items: list[str], closing: str, tuple_: bool = False) -> list[str]:

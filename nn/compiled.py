@@ -812,12 +812,12 @@ class _RowCode:
         same additions in the same order as the lines it stands for.
         """
         names = self.names.copy()  # the same starting point for every reduction
-        rname = {p: f"params[{k}]" for k, p in enumerate(reduction.params)}
+        rname: dict[Value, str] = {}
         rname.update((v, names.new(f"term{r}")) for r, v in enumerate(reduction.term_roots, 1))
         rname.update((v, names.new(v.label, prefix="r")) for v in reduction.nodes)
-        grad_names = {p: f"grads[{k}]" for k, p in enumerate(reduction.params)}
+        items = {p: ("params", "grads", k) for k, p in enumerate(reduction.params)}
         share = [*reduction.nodes, *reduction.term_roots]
-        gen = Codegen(rname, lambda v: True, grad_names=grad_names, share=share)
+        gen = Codegen(rname, lambda v: True, share=share, items=items)
         gen.assigned.update(reduction.params)
         terms = [rname[v] for v in reduction.term_roots]
         forward = listing("(", terms, ") = terms", tuple_=True)
