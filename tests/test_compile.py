@@ -585,3 +585,16 @@ def test_the_demo_trains_the_same_with_compile(capsys):
     assert "--compile: compile=True cannot compile this: binary_cross_entropy" in (
         capsys.readouterr().err
     )
+
+
+def test_the_readme_shows_the_source_compile_prints():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    shown = readme.split("`f.source` is the backward pass")[1].split("```python\n")[1]
+    shown = shown.split("```")[0].rstrip("\n")
+
+    def neuron(x, w, b):
+        return (x * w + b).tanh()
+
+    assert compile(neuron, 2.0, -3.0, 1.0).source == shown
