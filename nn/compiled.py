@@ -502,6 +502,8 @@ class CompiledStep:
             terms = [self._trace_term(t) for _, t in sample]
             if self._numeric_targets(terms, [float(t) for _, t in sample]):
                 return terms[0]
+            if len(distinct) <= MAX_VERSIONS:
+                self._terms.update(zip(sample, terms))  # each is its target's version
         if len(distinct) > MAX_VERSIONS:
             raise _refuse(
                 f"the loss's graph changes with the target and there are {len(distinct)} "
@@ -509,6 +511,7 @@ class CompiledStep:
             )
         for _, t in distinct:
             self._term_for(t)
+        self._terms = {key: self._terms[key] for key in distinct}  # in the targets' order
         return None
 
     @staticmethod

@@ -598,3 +598,25 @@ def test_the_readme_shows_the_source_compile_prints():
         return (x * w + b).tanh()
 
     assert compile(neuron, 2.0, -3.0, 1.0).source == shown
+
+
+def test_a_cross_entropy_written_another_way_compiles_the_same():
+    """Whatever ops a loss uses, the compiled step traces them (nn.cross_entropy may
+    change its body): here `total`, and the shift taken off the target's logit."""
+
+    def log_softmax_loss(batch, targets):
+        terms = []
+        for logits, t in zip(batch, targets):
+            shift = max(v.data for v in logits)
+            log_sum = total([(v - shift).exp() for v in logits]).log()
+            terms.append(log_sum - (logits[t] - shift))
+        return total(terms) * (1.0 / len(terms))
+
+    rng = random.Random(4)
+    model = nn.MLP(3, [5, 4], activation="relu", seed=4)
+    X = [[rng.uniform(-30, 30) for _ in range(3)] for _ in range(12)]
+    y = [rng.randrange(4) for _ in range(12)]
+    step = CompiledStep(model, log_softmax_loss, X, y)
+    for start in (0, 5):
+        xb, yb = X[start : start + 7], y[start : start + 7]
+        assert compiled_batch(step, model, xb, yb) == graph_batch(model, log_softmax_loss, xb, yb)
