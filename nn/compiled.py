@@ -444,6 +444,19 @@ class CompiledStep:
         y: Sequence[Any],
         batch_size: int | None = None,
     ) -> None:
+        from nn.train import cycle_collector_paused  # (nn.train imports this module)
+
+        with cycle_collector_paused():  # the traces hold no cycles to collect
+            self._build(model, loss, X, y, batch_size)
+
+    def _build(
+        self,
+        model: Module,
+        loss: Callable[..., Any],
+        X: Sequence[Any],
+        y: Sequence[Any],
+        batch_size: int | None,
+    ) -> None:
         if loss in _REFUSED:
             raise _refuse(f"{loss.__name__}: {_REFUSED[loss]}")
         if not len(X) or len(X) != len(y):
