@@ -140,7 +140,8 @@ class _ModelTrace:
 
 class _Term:
     """One example's term of the loss, traced in a batch of three examples with the
-    same target: probes before and after, the model's real outputs in the middle."""
+    same target: probes before and after, the model's real outputs in the middle
+    (bit 1, 4 and 2 of a node's `mask`: which examples it depends on)."""
 
     def __init__(
         self,
@@ -174,9 +175,7 @@ class _Term:
                 if any(v in depends_on_params for v in node.inputs):
                     depends_on_params.add(node)
         loss_nodes = [n for n in order if n not in model_nodes]
-        signature = _signatures(
-            loss_nodes, mask, rows, param_index, depends_on_params, intern, _single_row_masks
-        )
+        signature = _signatures(loss_nodes, mask, rows, param_index, depends_on_params, intern)
         # The middle example's term is the one node of it that the rest uses; the
         # others' are found by structure (the first example of a left fold also owns
         # the fold's first `0 + term`).
@@ -208,7 +207,7 @@ class _Term:
 
         # Constants of the three terms, position by position: where they differ, they
         # were computed from the predictions' values.
-        def constants(walk: list[Value], row_mask: int) -> list[Value]:
+        def constants(walk: list[Value]) -> list[Value]:
             return [
                 v
                 for node in walk
@@ -216,8 +215,8 @@ class _Term:
                 if mask.get(v, 0) == 0 and v not in depends_on_params
             ]
 
-        self.constants = constants(walks[1], 2)
-        values = list(zip(*(constants(w, m) for w, m in zip(walks, (1, 2, 4)))))
+        self.constants = constants(walks[1])
+        values = list(zip(*map(constants, walks)))
         self.computed: dict[Value, tuple[str, int]] = {}  # constant -> ("max", 0) | ("output", j)
         for v, (a, b, c) in zip(self.constants, values):
             seen = [(a.data, rows[0]), (b.data, rows[1]), (c.data, rows[2])]
@@ -254,10 +253,6 @@ def _union(masks: Any) -> int:
     return m
 
 
-def _single_row_masks(m: int) -> bool:
-    return m != 0 and m & (m - 1) == 0
-
-
 def _signatures(
     nodes: list[Value],
     mask: dict[Value, int],
@@ -265,7 +260,6 @@ def _signatures(
     param_index: dict[Value, int],
     depends_on_params: set[Value],
     intern: _Interner,
-    counted: Callable[[int], bool],
 ) -> dict[Value, int]:
     """A structural signature for each node that belongs to one example alone: its op
     and its inputs' signatures, a prediction counting as its position, a constant as
@@ -273,7 +267,8 @@ def _signatures(
     output_position = {v: j for row in rows for j, v in enumerate(row)}
     signature: dict[Value, int] = {}
     for node in nodes:  # topological
-        if not counted(mask.get(node, 0)):
+        m = mask.get(node, 0)
+        if m == 0 or m & (m - 1):  # not one example's alone
             continue
         key = []
         for v in node.inputs:
@@ -326,13 +321,7 @@ class _Reduction:
             if any(v in depends_on_params for v in node.inputs):
                 depends_on_params.add(node)
         signature = _signatures(
-            order,
-            mask,
-            probes,
-            step._param_index,
-            depends_on_params,
-            step._intern,
-            _single_row_masks,
+            order, mask, probes, step._param_index, depends_on_params, step._intern
         )
         by_row_signature: dict[tuple[int, int], list[Value]] = {}
         for node in order:
@@ -681,6 +670,8 @@ class CompiledStep:
     def _function(self, n: int, targets: list[Any]) -> tuple[Any, str]:
         built = self._functions.get(n)
         if built is None:
+            for t in targets:
+                self._term_for(t)  # every target's version, before the code is written
             if self._row_code is None:
                 self._row_code = self._example_code()
             row = self._row_code
