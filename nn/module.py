@@ -198,7 +198,8 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
     # Numbers become one labelled leaf each, shared by every neuron that reads them
     # (rather than a fresh constant per multiplication): smaller, legible graphs.
     return [
-        xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(x, start=1)
+        xi if isinstance(xi, Value) else Value(xi, label=f"x{i}")
+        for i, xi in enumerate(x, start=1)
     ]
 
 
