@@ -665,7 +665,7 @@ class CompiledStep:
             else [key[1] for key in self._terms][:batch_size]
         )
         targets += targets[-1:] * (batch_size - len(targets))
-        return self._function(batch_size, targets)[1]  # type: ignore[no-any-return]
+        return self._function(batch_size, targets)[1]
 
     def _function(self, n: int, targets: list[Any]) -> tuple[Any, str]:
         built = self._functions.get(n)

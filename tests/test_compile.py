@@ -258,7 +258,8 @@ def test_an_overflow_raises_even_where_a_later_op_would_hide_it():
 def test_a_gradient_that_overflows_raises_instead_of_returning_inf():
     compiled = compile(lambda x: x.log(), 1.0)  # d/dx = 1/x is inf at x = 1e-310
     assert compiled(1e-300)[1][0] == 1 / 1e-300
-    with pytest.raises(OverflowError, match="gradient with respect to 'x' overflowed"):
+    # the engine's own words where backward() checks its leaves, else compile's
+    with pytest.raises(OverflowError, match=r"gradient .*'x'.* overflowed"):
         compiled(1e-310)
 
 
