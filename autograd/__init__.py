@@ -12,6 +12,7 @@ Example:
 __gradstep__ = True  # how nn tells this autograd from others of the same name
 
 from autograd.check import gradcheck
+from autograd.compile import compile
 from autograd.draw import draw_graph
 from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total
 from autograd.higher import grad, hessian
@@ -24,6 +25,7 @@ __all__ = [
     "Value",
     "backward_player",
     "backward_steps",
+    "compile",
     "dot",
     "draw_graph",
     "grad",

@@ -42,16 +42,18 @@ _mode_lock = threading.Lock()  # guards _paused_threads
 _graph_lock = threading.Lock()
 
 
+# A plain number goes to math; anything else (a Value, or the symbolic operands that
+# autograd.compile evaluates the rules on) to its own method.
 def _log(x: Any) -> Any:
-    return x.log() if isinstance(x, Value) else math.log(x)
+    return math.log(x) if isinstance(x, (int, float)) else x.log()
 
 
 def _sin(x: Any) -> Any:
-    return x.sin() if isinstance(x, Value) else math.sin(x)
+    return math.sin(x) if isinstance(x, (int, float)) else x.sin()
 
 
 def _cos(x: Any) -> Any:
-    return x.cos() if isinstance(x, Value) else math.cos(x)
+    return math.cos(x) if isinstance(x, (int, float)) else x.cos()
 
 
 def _is_zero(x: Any) -> bool:

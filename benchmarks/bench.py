@@ -16,6 +16,14 @@ hinge loss plus 1e-4 L2, one SGD update. It is measured three ways:
    64-32-10 MLP, cross-entropy, Adam, batch 32, 1,437 training images, with
    `nn.fit`, and with micrograd's nn.MLP (extrapolated from a few batches).
 
+Then the compiled steps (`nn.fit(..., compile=True)`): the same step as generated
+straight-line Python, against the step by hand on floats and `nn.MLP`'s graph,
+for the demo step (2-16-16-1), a wider 2-64-64-1 and a 64-32-10 cross-entropy
+step on random inputs shaped like the digits (64 features, 10 classes), with the
+time it takes to compile each.
+
+    python benchmarks/bench.py --json    # ... and one JSON object of the figures, last
+
 Needs the `bench` extra (micrograd==0.1.0); without it only gradstep's figures print.
 """
 
@@ -24,6 +32,7 @@ from __future__ import annotations
 import argparse
 import gc
 import itertools
+import json
 import math
 import random
 import statistics
@@ -39,7 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import nn
 from autograd import Value, dot, draw_graph, grad, topological_order, total
-from benchmarks.handwritten import hinge_l2_step
+from benchmarks.handwritten import cross_entropy_step, hinge_l2_step
+from nn.compiled import CompiledStep
 from nn.train import cycle_collector_paused
 
 SIZES = [2, 16, 16, 1]
@@ -165,6 +175,98 @@ def micrograd_mlp_step(model: Any, X: list[list[float]], y: list[int]) -> float:
     return float(loss.data)
 
 
+def compiled_step(step: CompiledStep, opt: nn.Optimizer, X: list[Any], y: list[Any]) -> float:
+    """The same step through the generated code, as nn.fit(compile=True) runs it."""
+    with cycle_collector_paused():
+        _, loss = step(X, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return loss.data
+
+
+def nn_cross_entropy_step(model: nn.MLP, opt: nn.SGD, X: list[list[float]], y: list[int]) -> float:
+    """A cross-entropy step with nn.MLP's graph, as nn.fit runs it."""
+    with cycle_collector_paused():
+        loss = nn.cross_entropy([model(x) for x in X], y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return loss.data
+
+
+def interleaved_medians(steps: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Median seconds of each step, timed in turns (a, b, c, a, b, c, ...) so that a
+    busy machine slows all of them alike."""
+    for step in steps.values():
+        step()  # warm up
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def compiled_against_peers(
+    key: str, title: str, sizes: list[int], X: list[Any], y: list[Any], repeats: int
+) -> dict[str, float]:
+    """One model shape: the compiled step, the step by hand and nn.MLP's, same process."""
+    cross_entropy = sizes[-1] > 1
+    graph_model, compiled_model = (
+        nn.MLP(len(X[0]), sizes, activation="relu", seed=1) for _ in range(2)
+    )
+    floats, _ = copies_of(graph_model)
+    params = compiled_model.parameters()
+    graph_opt, compiled_opt = nn.SGD(graph_model.parameters(), lr=0.05), nn.SGD(params, lr=0.05)
+    if cross_entropy:
+        loss: Callable[..., Any] = nn.cross_entropy
+        by_hand = partial(cross_entropy_step, floats, X, y, 0.05)
+        graph = partial(nn_cross_entropy_step, graph_model, graph_opt, X, y)
+    else:
+
+        def loss(preds: list[Value], targets: list[int]) -> Value:  # the demo's: hinge + L2
+            return nn.hinge_loss(preds, targets) + 1e-4 * dot(params, params)
+
+        by_hand = partial(hinge_l2_step, floats, X, y, 0.05)
+        graph = partial(nn_step, graph_model, graph_opt, X, y)
+
+    def build() -> CompiledStep:
+        return CompiledStep(compiled_model, loss, X, y, batch_size=len(X))
+
+    step = build()
+    compiled = partial(compiled_step, step, compiled_opt, X, y)
+    first = {"compiled": compiled(), "by hand": by_hand(), "nn.MLP": graph()}
+    spread = max(first.values()) - min(first.values())
+    assert spread < 1e-12, first
+    assert first["compiled"] == first["nn.MLP"], first  # bit for bit
+    # compiling is timed in the same turns as the steps, so that its ratio to a step
+    # compares like with like on a busy machine
+    steps = {"compiled": compiled, "by hand": by_hand, "nn.MLP": graph, "compiling": build}
+    t = interleaved_medians(steps, repeats)
+    compile_seconds = t["compiling"]
+    print(f"\n{title}:")
+    row("compiled (generated straight-line Python)", t["compiled"])
+    row("by hand on floats", t["by hand"])
+    row("nn.MLP (the graph)", t["nn.MLP"])
+    row("compiling it, once", compile_seconds, f"({compile_seconds / t['compiled']:.1f} steps)")
+    print(
+        f"  compiled / by hand: {t['compiled'] / t['by hand']:.2f}x; "
+        f"nn.MLP / compiled: {t['nn.MLP'] / t['compiled']:.1f}x; same first-step loss "
+        f"{first['compiled']:.12f} (spread {spread:.1e})"
+    )
+    return {
+        f"{key}_compiled_ms": t["compiled"] * 1000,
+        f"{key}_handwritten_ms": t["by hand"] * 1000,
+        f"{key}_nn_mlp_ms": t["nn.MLP"] * 1000,
+        f"{key}_compile_ms": compile_seconds * 1000,
+        f"{key}_compiled_over_handwritten": t["compiled"] / t["by hand"],
+        f"{key}_nn_mlp_over_compiled": t["nn.MLP"] / t["compiled"],
+        f"{key}_compile_in_steps": compile_seconds / t["compiled"],
+    }
+
+
 def copies_of(model: nn.MLP) -> tuple[list[tuple[list[list[float]], list[float]]], Any]:
     """The model's weights as plain float lists, and as a micrograd MLP (if installed)."""
     floats = [
@@ -216,7 +318,11 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="few repeats, small chain: proves it runs"
     )
+    parser.add_argument(
+        "--json", action="store_true", help="also print the figures as one JSON object, last"
+    )
     args = parser.parse_args()
+    summary: dict[str, float] = {}
     repeats = 2 if args.quick else 9
     chain_length = 10_000 if args.quick else 1_000_000
 
@@ -243,10 +349,14 @@ def main() -> None:
     params = make_params(Value)
     paused = median_time(partial(paused_gc, train_step, params, X, y), repeats)
     row("gradstep, cyclic GC paused during the step", paused, "(as nn.fit runs)")
+    summary["engine_step_ms"] = results["gradstep"] * 1000
+    summary["engine_step_gc_paused_ms"] = paused * 1000
     if mg is not None:
         assert abs(losses["gradstep"] - losses["micrograd 0.1.0"]) < 1e-12, losses
         print(f"  same loss on both engines: {losses['gradstep']:.12f}")
         base = results["micrograd 0.1.0"]
+        summary["micrograd_over_engine"] = base / results["gradstep"]
+        summary["micrograd_over_engine_gc_paused"] = base / paused
         print(
             f"  ratio micrograd / gradstep: {base / results['gradstep']:.1f}x with the default GC, "
             f"{base / paused:.1f}x with it paused (target >= 10x)"
@@ -275,18 +385,42 @@ def main() -> None:
         row(name, seconds)
     hand = lib["by hand on floats"]
     print(f"  gradstep / by hand: {lib['gradstep nn.MLP'] / hand:.1f}x (target <= 5x)")
+    summary["nn_mlp_over_handwritten"] = lib["gradstep nn.MLP"] / hand
     if micro is not None:
+        summary["micrograd_mlp_over_nn_mlp"] = lib["micrograd nn.MLP"] / lib["gradstep nn.MLP"]
         print(
             f"  micrograd / gradstep: {lib['micrograd nn.MLP'] / lib['gradstep nn.MLP']:.0f}x "
             f"(target >= 10x)"
         )
 
+    print(
+        "\ncompiled steps (nn.fit(compile=True)) vs by hand on floats vs nn.MLP, "
+        "relu MLPs, 100 examples, SGD:"
+    )
+    rng = random.Random(0)
+    digits_like = [[rng.randrange(17) / 16 for _ in range(64)] for _ in range(100)]
+    classes = [rng.randrange(10) for _ in range(100)]
+    for key, title, sizes, inputs, targets in [
+        ("demo", "2-16-16-1, the demo step (hinge + 1e-4 L2)", [16, 16, 1], X, y),
+        ("2_64_64_1", "2-64-64-1, the same loss", [64, 64, 1], X, y),
+        (
+            "64_32_10",
+            "64-32-10, cross-entropy (digits-shaped data)",
+            [32, 10],
+            digits_like,
+            classes,
+        ),
+    ]:
+        rounds = repeats if args.quick else 2 * repeats + 1  # small steps: more turns
+        summary.update(compiled_against_peers(key, title, sizes, inputs, targets, rounds))
+    summary["compiled_over_handwritten"] = summary["demo_compiled_over_handwritten"]
+    print("  targets: compiled / by hand <= 0.5 (demo), <= 0.6 (64-32-10); compiling <= 10 steps")
+
     print("\nmemory per graph node (tracemalloc, the demo loss graph):")
     nodes = len(topological_order(demo_loss(make_params(Value), X, y)))
-    print(
-        f"  {'gradstep':<46} {bytes_per_node(Value, lambda r: len(topological_order(r))):>9.0f} B"
-        f"   ({nodes} nodes; target <= 250 B)"
-    )
+    node_bytes = bytes_per_node(Value, lambda r: len(topological_order(r)))
+    summary["bytes_per_node"] = node_bytes
+    print(f"  {'gradstep':<46} {node_bytes:>9.0f} B   ({nodes} nodes; target <= 250 B)")
     if mg is not None:
         print(f"  {'micrograd 0.1.0':<46} {bytes_per_node(mg.Value, micrograd_node_count):>9.0f} B")
 
@@ -311,11 +445,19 @@ def main() -> None:
     )
 
     print(f"\na chain of {chain_length:,} multiplications, forward + backward:")
-    row("gradstep", median_time(lambda: chain(chain_length), max(1, repeats // 3)))
+    chain_seconds = median_time(lambda: chain(chain_length), max(1, repeats // 3))
+    row("gradstep", chain_seconds)
+    summary["chain_seconds"] = chain_seconds
     if mg is not None:
         print("  micrograd 0.1.0: RecursionError (its topological sort is recursive)")
-
-    print_digits_epoch(digits_epoch_seconds(args.quick))
+    digits = digits_epoch_seconds(args.quick)
+    print_digits_epoch(digits)
+    summary["digits_epoch_seconds_graph"] = digits["gradstep tanh"]
+    summary["digits_epoch_seconds_compiled"] = digits["gradstep tanh, compiled"]
+    if "micrograd 0.1.0" in digits:
+        summary["digits_epoch_seconds_micrograd"] = digits["micrograd 0.1.0"]
+    if args.json:  # the last line: one JSON object
+        print(json.dumps({k: round(v, 4) for k, v in summary.items()}))
 
 
 def digits_epoch_seconds(quick: bool) -> dict[str, float]:
@@ -334,14 +476,24 @@ def digits_epoch_seconds(quick: bool) -> dict[str, float]:
     if quick:
         X_train, y_train = X_train[:128], y_train[:128]
     results: dict[str, float] = {}
-    for activation in ("tanh", "relu"):
+    for activation, compiled in (("tanh", False), ("relu", False), ("tanh", True)):
         model = nn.MLP(64, [32, 10], activation=activation, seed=0)
         opt = nn.Adam(model.parameters(), lr=0.01)
         one_epoch = partial(
-            nn.fit, model, X_train, y_train, nn.cross_entropy, opt, 1, batch, progress=False
+            nn.fit,
+            model,
+            X_train,
+            y_train,
+            nn.cross_entropy,
+            opt,
+            1,
+            batch,
+            progress=False,
+            compile=compiled,
         )
-        seconds = median_time(one_epoch, 1 if quick else 3)
-        results[f"gradstep {activation}"] = seconds * n_epoch / len(X_train)
+        seconds = median_time(one_epoch, 1 if quick else 3)  # compiling included
+        name = f"gradstep {activation}" + (", compiled" if compiled else "")
+        results[name] = seconds * n_epoch / len(X_train)
 
     model = nn.MLP(64, [32, 10], activation="relu", seed=0)
     _, micro = copies_of(model)
@@ -411,6 +563,10 @@ def print_digits_epoch(results: dict[str, float]) -> None:
     )
     print(f"  {'gradstep nn.fit, tanh (the demo model)':<46} {results['gradstep tanh']:>9.2f} s")
     print(f"  {'gradstep nn.fit, ReLU':<46} {results['gradstep relu']:>9.2f} s")
+    print(
+        f"  {'gradstep nn.fit(compile=True), tanh':<46} "
+        f"{results['gradstep tanh, compiled']:>9.2f} s   (compiling included)"
+    )
     if "micrograd 0.1.0" in results:
         seconds = results["micrograd 0.1.0"]
         print(

@@ -5,6 +5,7 @@
     python -m nn.demo --dataset linear      # regression: fit y = a*x + b
     python -m nn.demo --dataset digits      # 1,797 real 8x8 handwritten digits, 10 classes
     python -m nn.demo --graph loss.svg      # also draw one example's gradient graph
+    python -m nn.demo --compile             # train through compiled straight-line Python
 
 Prints the trained model's loss over the whole data set and its accuracy, the
 decision boundary as a text plot (for digits: the test accuracy, a confusion
@@ -24,6 +25,7 @@ from typing import Any, NoReturn
 
 import nn
 from autograd import Value, draw_graph, no_grad, save
+from nn.compiled import NotCompilable
 
 DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
     "moons": nn.datasets.make_moons,
@@ -120,6 +122,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         metavar="FILE.svg",
         help="draw the gradient graph of one example's loss (needs Graphviz)",
+    )
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="train through generated straight-line Python (same results, several times faster)",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress display")
     parser.add_argument(
@@ -321,10 +328,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             batch_size=args.batch_size,
             progress=not args.no_progress,
             seed=args.seed,
+            compile=args.compile,
         )
     except nn.Diverged as e:
         print(f"training stopped: {e}", file=sys.stderr)
         return 1
+    except NotCompilable as e:
+        print(f"--compile: {e}", file=sys.stderr)
+        return 2
 
     print(final_summary(model, X, targets, loss, loss_name))
     if classes and len(X[0]) == 2:
@@ -477,6 +488,7 @@ def train_digits(args: argparse.Namespace, hidden: list[int]) -> int:
             batch_size=args.batch_size,
             progress=not args.no_progress,
             seed=args.seed,
+            compile=args.compile,
         )
     except nn.Diverged as e:
         print(f"training stopped: {e}", file=sys.stderr)
