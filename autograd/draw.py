@@ -68,22 +68,34 @@ def name(v: Value, limit: int = 24) -> str:
 
 def _expression(v: Value, budget: int) -> str | None:
     """The expression that computed `v` if it fits in `budget` characters, else None.
-    Each level down spends one character, so the recursion is at most `budget` deep."""
-    if v.label or not v.inputs:
-        return v.label or number(v.data)
-    if budget <= 1 or v.op in ("total", "dot"):
+
+    Each part is written within what is left of the budget, so a graph of any size
+    costs at most about `budget` calls: a part that does not fit ends the search.
+    """
+    if budget <= 0:
         return None
-    parts = [_expression(i, budget - 1) for i in v.inputs]
-    if None in parts:
+    if v.label or not v.inputs:
+        text = v.label or number(v.data)
+        return text if len(text) <= budget else None
+    if v.op in ("total", "dot") or len(v.inputs) > 2:
         return None
     symbol = OP_SYMBOLS.get(v.op, v.op)
-    if len(parts) == 2:
-        left = _paren(v.inputs[0], parts[0] or "", v.op, right=False)
-        text = f"{left}{symbol}{_paren(v.inputs[1], parts[1] or '', v.op, right=True)}"
-    elif v.op == "neg":
-        text = f"−{_paren(v.inputs[0], parts[0] or '', '**', right=False)}"
-    else:
-        text = f"{v.op}({parts[0]})"
+    if len(v.inputs) == 1:
+        inner = _expression(v.inputs[0], budget - len(v.op) - 2)
+        if inner is None:
+            return None
+        if v.op == "neg":
+            return f"−{_paren(v.inputs[0], inner, '**', right=False)}"
+        return f"{v.op}({inner})"
+    a, b = v.inputs
+    left = _expression(a, budget - len(symbol) - 1)  # room for the symbol and one character
+    if left is None:
+        return None
+    left = _paren(a, left, v.op, right=False)
+    right = _expression(b, budget - len(left) - len(symbol))
+    if right is None:
+        return None
+    text = f"{left}{symbol}{_paren(b, right, v.op, right=True)}"
     return text if len(text) <= budget else None
 
 

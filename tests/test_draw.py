@@ -362,3 +362,21 @@ def test_many_inputs_collapse_into_one_box_with_their_largest_gradient():
     assert ">input<" in source  # the legend names the inputs' colour
     few = draw_graph((nn.MLP(2, [2, 1], seed=0)([1.0, 2.0]) - 1) ** 2, collapse="neuron").source
     assert "<b>x1</b>" in few and "inputs x1" not in few  # two inputs keep their boxes
+
+
+def test_naming_a_node_looks_at_a_few_nodes_however_big_its_graph(monkeypatch):
+    import autograd.draw as draw
+
+    calls = []
+    original = draw._expression
+
+    def counted(v, budget):
+        calls.append(v)
+        return original(v, budget)
+
+    monkeypatch.setattr(draw, "_expression", counted)
+    z = Value(1.0001, label="x")
+    for _ in range(40):  # each node uses the one before twice: 2**40 paths down
+        z = z * z
+    assert name(z) == f"(× = {number(z.data)})"
+    assert len(calls) < 60
