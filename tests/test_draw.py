@@ -375,7 +375,7 @@ def test_naming_a_node_looks_at_a_few_nodes_however_big_its_graph(monkeypatch):
         return original(v, budget)
 
     monkeypatch.setattr(draw, "_expression", counted)
-    z = Value(1.000001, label="x")
+    z = Value(1.0, label="x")
     for _ in range(40):  # each node uses the one before twice: 2**40 paths down
         z = z * z
     assert name(z) == f"(× = {number(z.data)})"
