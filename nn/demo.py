@@ -440,7 +440,7 @@ def draw_example_graph(
     example_loss.backward()
     try:
         try:
-            graph = draw_graph(example_loss)
+            graph = draw_graph(example_loss, max_nodes=150)  # more is unreadable on a page
             how = ""
         except ValueError:  # too many nodes to read: one box per neuron or layer instead
             links = sum(layer.nin * layer.nout for layer in model.layers)
