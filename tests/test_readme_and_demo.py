@@ -69,4 +69,4 @@ def test_demo_draws_one_examples_gradient_graph(tmp_path, capsys):
     assert main(["--epochs", "1", "--no-progress", "--save", "", "--graph", str(path)]) == 0
     assert "drew the gradient graph" in capsys.readouterr().out
     svg = path.read_text()
-    assert "<svg" in svg and "L1.N1.w1" in svg
+    assert "<svg" in svg and "neuron L1.N1 (tanh)" in svg  # one box per neuron: 337 weights
