@@ -187,13 +187,17 @@ def grad_color(magnitude: float, largest: float) -> str:
 
 
 def _legend(items: list[tuple[str, str]]) -> str:
-    """A one-row legend: a colour swatch (or a coloured word) before each meaning."""
+    """A one-row legend: before each meaning, a swatch ("#rrggbb"), an outlined box
+    ("outline:#rrggbb") or a sample of coloured text."""
     cells = []
-    for colour, text in items:
-        if colour.startswith("#"):
-            cells.append(f'<td border="1" bgcolor="{colour}" width="14" height="12"></td>')
+    for sample, text in items:
+        if sample.startswith("#"):
+            cells.append(f'<td border="1" bgcolor="{sample}" width="14" height="12"></td>')
+        elif sample.startswith("outline:"):
+            outline = sample.split(":", 1)[1]
+            cells.append(f'<td border="2" color="{outline}" width="14" height="12"></td>')
         else:
-            cells.append(f"<td>{colour}</td>")
+            cells.append(f"<td>{sample}</td>")
         cells.append(f'<td align="left">{text}</td><td width="8"></td>')
     return f'<<table border="0" cellspacing="2" color="{BORDER}"><tr>{"".join(cells)}</tr></table>>'
 
@@ -419,7 +423,8 @@ class _Picture:
         down = max(
             sum(w for w, _ in sizes) + NODESEP * (len(sizes) - 1) for sizes in ranks.values()
         )
-        return "LR" if across <= PAGE or across <= down else "TB"
+        # left to right reads best: keep it if shrinking by a fifth makes it fit
+        return "LR" if across <= 1.25 * PAGE or across <= down else "TB"
 
     def kind(self, v: Value) -> str:
         if v.inputs:
@@ -586,9 +591,9 @@ class _Picture:
             if collapsed:
                 items.append((GROUP, f"a {collapsed}: its output and its parameters' grads"))
         if stepping:
-            items.append((f'<font color="{CURRENT}"><b>red</b></font>', "passing grad back now"))
-            items.append((f'<font color="{CURRENT}"><b>+=</b></font>', "a grad just received"))
-            items.append((f'<font color="{PARTIAL}"><b>grey</b></font>', "grad not final yet"))
+            items.append((f"outline:{CURRENT}", "passing its grad back now"))
+            items.append((f'<font color="{CURRENT}">0.96</font>', "a grad just received"))
+            items.append((f'<font color="{PARTIAL}">0.96</font>', "a grad not final yet"))
         if items:
             self.graph.attr(label=_legend(items))
 

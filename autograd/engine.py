@@ -217,7 +217,12 @@ class Value:
             raise OverflowError(
                 f"'**' overflows: {a!r} ** {b!r} is larger than a float can hold{_at(self)}"
             ) from None
-        return _binary("**", self, other, y)
+        out = _binary("**", self, other, y)
+        if not exponent_is_value and out.inputs:
+            # A number exponent is a constant: nothing reads its gradient, and y*ln(a) can
+            # overflow where dy/da does not (x**2 at x = 1e153), which backward would report.
+            out.local_grads = (out.local_grads[0], 0.0)
+        return out
 
     def __rpow__(self, other: Operand) -> Value:
         return _operand(other, "**") ** self

@@ -143,6 +143,8 @@ def _caption(step: BackwardStep) -> str:
         f"'{step.node.op}' (local × upstream = contribution):"
     ]
     for c in step.contributions:
+        if _constant(c.input):
+            continue  # a number written in the expression: no grad is kept for it
         lines.append(
             f"  to {name(c.input)}: {number(c.local_grad)} × {number(c.upstream)} = "
             f"{number(c.product)}, so its grad is now {number(c.input_grad_after)}"
@@ -150,10 +152,14 @@ def _caption(step: BackwardStep) -> str:
     return "\n".join(lines)
 
 
+def _constant(v: Value) -> bool:
+    return not v.inputs and not v.label
+
+
 def _headline(step: BackwardStep) -> str:
     targets = []
     for c in step.contributions:
-        if name(c.input) not in targets:
+        if not _constant(c.input) and name(c.input) not in targets:
             targets.append(name(c.input))
     return f"{name(step.node)} passes its grad {number(step.grad)} back to " + ", ".join(targets)
 

@@ -54,6 +54,9 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
     def amount(p: Any) -> float:
         return float(p.grad if show == "grad" else p.data)
 
+    def shown(x: float) -> str:  # rounding noise (5e-18 beside 0.2) reads as 0
+        return number(0.0 if abs(x) < 1e-9 * largest else x)
+
     params = model.parameters()
     largest = max((abs(amount(p)) for p in params), default=0.0)
     tallest = max(model.nin, *model.nouts)
@@ -108,7 +111,7 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
             b = amount(neuron.b)
             graph.node(
                 node,
-                label=f"N{ni}{':' if compact else chr(10)} b {word} {number(b)}",
+                label=f"N{ni}{':' if compact else chr(10)} b {word} {shown(b)}",
                 shape="box",
                 style="rounded,filled",
                 width="1.85" if compact else "1.45",
@@ -118,7 +121,7 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
                 fillcolor=_colour(b, largest),
                 fontcolor="white" if _strength(b, largest) > 0.7 else "black",
                 pos=_pos(li, ni - 1, layer.nout, row),
-                tooltip=f"{neuron.b.label}: bias {word} {number(b)}",
+                tooltip=f"{neuron.b.label}: bias {word} {shown(b)}",
             )
             current.append(node)
         for ni, neuron in enumerate(layer.neurons):

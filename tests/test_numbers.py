@@ -396,3 +396,14 @@ def test_cross_entropy_second_derivatives_are_the_softmax_covariance():
         second = grad(g, logits)
         for j, h in enumerate(second):
             assert h.data == pytest.approx(p[i] * ((i == j) - p[j]), rel=1e-12, abs=1e-15)
+
+
+def test_a_number_exponent_takes_no_gradient_so_a_large_base_backpropagates():
+    x = Value(1e153, label="x")
+    y = x**2  # 1e306: finite, and dy/dx = 2e153 is finite too
+    y.backward()
+    assert x.grad == 2e153
+    e = Value(2.0, label="e")  # a Value exponent still gets its gradient: y * ln(x)
+    z = Value(3.0) ** e
+    z.backward()
+    assert e.grad == pytest.approx(9 * math.log(3.0))

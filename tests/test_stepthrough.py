@@ -104,7 +104,7 @@ def test_highlight_outlines_the_current_node_and_shows_grads_as_they_stand():
     assert f'<font color="{CURRENT}">{number(b.grad)}</font>' in b_box  # just received
     n_box = next(line for line in lines if "<b>n</b>" in line)
     assert f'<font color="black">{number(n.grad)}</font>' in n_box  # final
-    assert "passing grad back now" in source and "grad not final yet" in source
+    assert "passing its grad back now" in source and "a grad not final yet" in source
 
 
 def test_highlight_shows_a_partial_sum_in_grey_until_it_is_final():
@@ -196,3 +196,13 @@ def test_the_player_refuses_too_many_frames():
     model = nn.MLP(2, [3, 1], seed=0)
     with pytest.raises(ValueError, match="max_frames"):
         backward_player(model([1.0, 2.0]), max_frames=5)
+
+
+@needs_dot
+def test_captions_leave_out_constants_which_keep_no_grad():
+    a = Value(3.0, label="a")
+    q = 2 * a
+    player = backward_player(q)
+    assert "to a: 2 × 1 = 2" in player.captions[1]
+    assert "to 2:" not in player.captions[1]
+    assert player.headlines[1].endswith("back to a")

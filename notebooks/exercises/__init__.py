@@ -68,7 +68,7 @@ class Exercise:
             problem = self.test(self.solution)
             if problem is not None:  # the course's own solution must pass its own check
                 raise AssertionError(f"the solution fails its check: {problem}") from None
-            print(f"\n✓ The solution passes the check.\n{_wrap(self.why)}")
+            print(f"\n✓ This reference solution passes the check.\n{_wrap(self.why)}")
             return False
         except Exception as error:  # a learner's code may fail in any way: say how, calmly
             problem = f"your answer raised {type(error).__name__}: {error}"
@@ -90,7 +90,7 @@ class Exercise:
 
 def _wrap(text: str) -> str:
     """Lines short enough for a notebook's output, which would break long ones mid-word."""
-    return textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="  ")
+    return textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="  ")
 
 
 def exercises_in(module: Any) -> list[Exercise]:
