@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from exercises import Exercise, call, close
@@ -14,6 +16,26 @@ def _show(x: Any) -> str:
     if isinstance(x, (list, tuple)):
         return "[" + ", ".join(_show(v) for v in x) + "]"
     return repr(x)
+
+
+# Between words a notebook's output wraps long lines; at a space beside an operator it must not,
+# or "w - alpha * v" ends a line in "w - alpha *". Those spaces become no-break spaces.
+_OPERATOR = re.compile(r" (<-|>=|<=|[-+*/=<>.]) ")
+
+
+def _unbroken(text: str) -> str:
+    """The text with its formulas kept whole when the notebook wraps it."""
+    return _OPERATOR.sub("\u00a0\\1\u00a0", text)
+
+
+def _formulas_unbroken(test: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    """The same test, whose message keeps its formulas whole."""
+
+    def kept(answer: Any) -> str | None:
+        problem = test(answer)
+        return None if problem is None else _unbroken(problem)
+
+    return kept
 
 
 # (gradient of C, a small step): in two dimensions, (dC/dw, dC/db) and (dw, db), and one in three
@@ -48,11 +70,13 @@ def _predicted_change_mistake(grad: list[float], step: list[float]) -> float:
 
 first_order_change = Exercise(
     title="the change of C predicted by the gradient",
-    test=_predicted_change_test,
+    test=_formulas_unbroken(_predicted_change_test),
     solution=predicted_change,
     wrong=_predicted_change_mistake,
-    why="For a small step the cost changes by about grad C . step, the sum over the "
-    "parameters of (partial derivative) x (step along it): a plane tangent to C.",
+    why=_unbroken(
+        "For a small step the cost changes by about grad C . step, the sum over the "
+        "parameters of (partial derivative) x (step along it): a plane tangent to C."
+    ),
 )
 
 
@@ -93,11 +117,13 @@ def _update_mistake(w: float, grad: float, alpha: float) -> float:
 
 update_step = Exercise(
     title="one update of gradient descent",
-    test=_update_test,
+    test=_formulas_unbroken(_update_test),
     solution=update,
     wrong=_update_mistake,
-    why="w <- w - alpha * dC/dw moves w against the gradient, downhill, by a step "
-    "proportional to the slope: big steps where C is steep, small ones near the bottom.",
+    why=_unbroken(
+        "w <- w - alpha * dC/dw moves w against the gradient, downhill, by a step "
+        "proportional to the slope: big steps where C is steep, small ones near the bottom."
+    ),
 )
 
 
@@ -135,9 +161,11 @@ def _alpha_mistake(alpha_sum: float, n: int) -> float:
 
 mean_learning_rate = Exercise(
     title="the learning rate for the mean instead of the sum",
-    test=_alpha_test,
+    test=_formulas_unbroken(_alpha_test),
     solution=alpha_for_mean,
     wrong=_alpha_mistake,
-    why="grad(C / N) = grad(C) / N, so alpha * N on the mean takes exactly the steps "
-    "alpha takes on the sum. With the mean, a good alpha no longer depends on N.",
+    why=_unbroken(
+        "grad(C / N) = grad(C) / N, so alpha * N on the mean takes exactly the steps "
+        "alpha takes on the sum. With the mean, a good alpha no longer depends on N."
+    ),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from exercises import Exercise, call, close
@@ -14,6 +16,26 @@ def _show(x: Any) -> str:
     if isinstance(x, (list, tuple)):
         return "[" + ", ".join(_show(v) for v in x) + "]"
     return repr(x)
+
+
+# Between words a notebook's output wraps long lines; at a space beside an operator it must not,
+# or "w - alpha * v" ends a line in "w - alpha *". Those spaces become no-break spaces.
+_OPERATOR = re.compile(r" (<-|>=|<=|[-+*/=<>.]) ")
+
+
+def _unbroken(text: str) -> str:
+    """The text with its formulas kept whole when the notebook wraps it."""
+    return _OPERATOR.sub("\u00a0\\1\u00a0", text)
+
+
+def _formulas_unbroken(test: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    """The same test, whose message keeps its formulas whole."""
+
+    def kept(answer: Any) -> str | None:
+        problem = test(answer)
+        return None if problem is None else _unbroken(problem)
+
+    return kept
 
 
 # each case: one list per example of the batch, holding that example's gradient dC_i/dw
@@ -62,11 +84,13 @@ def _batch_gradient_mistake(per_example: list[list[float]]) -> list[float]:
 
 mean_gradient = Exercise(
     title="the gradient of a mini-batch",
-    test=_batch_gradient_test,
+    test=_formulas_unbroken(_batch_gradient_test),
     solution=batch_gradient,
     wrong=_batch_gradient_mistake,
-    why="grad C_B = (1/|B|) * sum over i in B of grad C_i: the derivative of a mean is "
-    "the mean of the derivatives, parameter by parameter.",
+    why=_unbroken(
+        "grad C_B = (1/|B|) * sum over i in B of grad C_i: the derivative of a mean is "
+        "the mean of the derivatives, parameter by parameter."
+    ),
 )
 
 
@@ -100,11 +124,13 @@ def _hinge_mistake(score: float, y: int) -> float:
 
 hinge_loss = Exercise(
     title="the hinge loss of one example",
-    test=_hinge_test,
+    test=_formulas_unbroken(_hinge_test),
     solution=hinge,
     wrong=_hinge_mistake,
-    why="max(0, 1 - y * score) is zero, with zero gradient, once y * score >= 1: an "
-    "example classified right with a margin stops pulling on the weights.",
+    why=_unbroken(
+        "max(0, 1 - y * score) is zero, with zero gradient, once y * score >= 1: an "
+        "example classified right with a margin stops pulling on the weights."
+    ),
 )
 
 
@@ -154,9 +180,11 @@ def _momentum_mistake(
 
 momentum = Exercise(
     title="one step of SGD with momentum",
-    test=_momentum_test,
+    test=_formulas_unbroken(_momentum_test),
     solution=momentum_step,
     wrong=_momentum_mistake,
-    why="v <- mu * v + g; w <- w - alpha * v. A gradient that keeps its sign builds up "
-    "speed (up to 1 / (1 - mu) times the plain step); one that flips sign cancels out.",
+    why=_unbroken(
+        "v <- mu * v + g; w <- w - alpha * v. A gradient that keeps its sign builds up "
+        "speed (up to 1 / (1 - mu) times the plain step); one that flips sign cancels out."
+    ),
 )
