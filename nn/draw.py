@@ -114,7 +114,8 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
                 label=f"N{ni}{':' if compact else chr(10)} b {word} {shown(b)}",
                 shape="box",
                 style="rounded,filled",
-                width="1.85" if compact else "1.45",
+                # wide enough for its label: about 0.085 inch a character at 10-11 pt
+                width=f"{max(1.45, 0.085 * len(f'N{ni}: b {word} {shown(b)}') + 0.3):.2f}",
                 height=f"{row * 0.75:.2f}" if compact else "0.55",
                 fixedsize="true",
                 fontsize="10" if compact else "11",

@@ -68,9 +68,16 @@ def plot_history(
     figure, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 3.4), squeeze=False)
     left = axes[0][0]
     epochs = range(1, len(losses) + 1)
-    left.plot(epochs, losses, marker="o" if len(losses) <= 30 else None, label="training loss")
+    marker = "o" if len(losses) <= 30 else None
+    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
+    sets = {"training": 0}  # one colour per data set, the same in both panels
+
+    def colour(name: str) -> str:
+        return palette[sets.setdefault(name.split()[0], len(sets)) % len(palette)]
+
+    left.plot(epochs, losses, marker=marker, color=colour("training"), label="training loss")
     for name, values in loss_curves.items():
-        left.plot(range(1, len(values) + 1), values, label=name)
+        left.plot(range(1, len(values) + 1), values, marker=marker, color=colour(name), label=name)
     left.set_yscale(_scale_for(losses + [v for c in loss_curves.values() for v in c]))
     left.set_xlabel("epoch")
     left.set_ylabel("loss")
@@ -80,10 +87,16 @@ def plot_history(
         right = axes[0][1]
         if accuracy:
             right.plot(
-                range(1, len(accuracy) + 1), accuracy, color="green", label="training accuracy"
+                range(1, len(accuracy) + 1),
+                accuracy,
+                marker=marker,
+                color=colour("training"),
+                label="training accuracy",
             )
         for name, values in accuracy_curves.items():
-            right.plot(range(1, len(values) + 1), values, label=name)
+            right.plot(
+                range(1, len(values) + 1), values, marker=marker, color=colour(name), label=name
+            )
         shown = accuracy + [v for c in accuracy_curves.values() for v in c]
         right.set_ylim(
             max(0.0, min(shown, default=0.0) - 0.05), 1.005

@@ -139,3 +139,14 @@ def test_callbacks_know_when_an_epoch_is_the_last_one():
     assert history.stopped == "tol" and history.epochs == 500
     assert seen[-1] == (len(history), "tol")  # a live plot draws its last picture then
     assert all(stopped == "epochs" for _, stopped in seen[:-1])
+
+
+def test_each_data_set_keeps_one_colour_in_both_panels():
+    figure = plot_history(
+        history_of([0.9, 0.5], [0.6, 0.8]),
+        curves={"test loss": [1.0, 0.7], "test accuracy": [0.5, 0.75]},
+    )
+    loss, accuracy = figure.axes
+    assert loss.lines[0].get_color() == accuracy.lines[0].get_color()  # training
+    assert loss.lines[1].get_color() == accuracy.lines[1].get_color()  # test
+    assert loss.lines[0].get_color() != loss.lines[1].get_color()
