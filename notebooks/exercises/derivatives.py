@@ -145,7 +145,7 @@ partial_derivatives = Exercise(
     solution=partials_of_q,
     wrong=_partials_mistake,
     why=(
-        "The gradient of q is (2*x1*x2, x1**2 + 3): checked against nudging one input at a "
-        "time at four points."
+        "The gradient of q is (2*x1*x2, x1**2 + 3): checked by nudging each input alone at "
+        "four points."
     ),
 )
