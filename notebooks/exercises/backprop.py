@@ -139,7 +139,7 @@ accumulation = Exercise(
     solution=6.0,
     wrong=5.0,  # only the path through a * b
     why=(
-        f"Through a * b, a receives b * 1 = {B:g}; through + a it receives 1 * 1 = 1. "
-        "backward adds them: a.grad = 6, the slope of q = a*b + a with respect to a, b + 1."
+        f"a.grad = {B:g} + 1 = {B + 1:g}: through a * b, a receives b * 1 = {B:g}, and "
+        "through + a, 1 * 1 = 1; backward adds them. b + 1 is also the slope of q = a*b + a with respect to a."
     ),
 )

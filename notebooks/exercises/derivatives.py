@@ -36,9 +36,9 @@ def _central_test(answer: Any) -> str | None:
             continue
         if close(yours, forward, 1e-9):
             return (
-                f"for {text} at x = {x}, h = {h} you computed the forward difference "
-                f"(f(x + h) - f(x)) / h = {forward:.8f}. Hint: look both ways, from x - h "
-                "to x + h; that run is 2h long."
+                f"for {text} you computed the forward difference, (f(x + h) - f(x)) / h. "
+                "Hint: look both ways, from x - h to x + h; that run is 2h long, so divide "
+                "by (2 * h)."
             )
         return (
             f"for {text} at x = {x}, h = {h} your estimate is {yours}, the central difference "
@@ -60,10 +60,7 @@ numerical_slope = Exercise(
     test=_central_test,
     solution=central_difference,
     wrong=_central_mistake,
-    why=(
-        "Looking both ways cancels the curve's bend to first order: the error shrinks "
-        "like h**2, not like h."
-    ),
+    why="Looking both ways cancels the curve's bend: the error shrinks like h**2 instead of h.",
 )
 
 
@@ -101,7 +98,7 @@ power_rule = Exercise(
     test=_slope_test,
     solution=slope_of_p,
     wrong=_slope_mistake,
-    why="Checked against the central difference (p(x+h) - p(x-h)) / 2h at five points.",
+    why="Checked against the central difference (p(x + h) - p(x - h)) / (2h) at five points.",
 )
 
 
@@ -148,7 +145,7 @@ partial_derivatives = Exercise(
     solution=partials_of_q,
     wrong=_partials_mistake,
     why=(
-        "Checked against nudging one input at a time at four points. Together "
-        "(2*x1*x2, x1**2 + 3) is the gradient of q."
+        "The gradient of q is (2*x1*x2, x1**2 + 3): checked by nudging each input alone at "
+        "four points."
     ),
 )

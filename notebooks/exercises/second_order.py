@@ -110,20 +110,22 @@ def _hessian_test(answer: Any) -> str | None:
         return None
     if all(close(rows[i][i], exact[i][i]) for i in range(2)):
         return (
-            f"the diagonal is right, the corners are not ({rows[0][1]} and {rows[1][0]}). "
-            "d2g/dx1dx2: differentiate dg/dx1 = 3 x1**2 + x2**2 with respect to x2."
+            "the diagonal is right; for the corners, differentiate dg/dx1 = 3*x1**2 + x2**2 "
+            f"with respect to x2 (yours are {rows[0][1]} and {rows[1][0]})."
         )
     return (
-        f"{rows} is not the Hessian at (1, 2). Hint: dg/dx1 = 3 x1**2 + x2**2 and "
-        "dg/dx2 = 2 x1 x2; differentiate each with respect to x1 and to x2."
+        f"{rows} is not the Hessian at (1, 2). Hint: dg/dx1 = 3*x1**2 + x2**2 and "
+        "dg/dx2 = 2*x1*x2; differentiate each with respect to x1 and to x2."
     )
 
 
 hessian_by_hand = Exercise(
-    title="the Hessian of g(x1, x2) = x1**3 + x1 x2**2 at (1, 2)",
+    title="the Hessian of g(x1, x2) = x1**3 + x1*x2**2 at (1, 2)",
     test=_hessian_test,
     solution=[[6.0, 4.0], [4.0, 2.0]],
     wrong=[[6.0, 0.0], [0.0, 2.0]],  # the mixed derivatives taken as 0
-    why="[[6 x1, 2 x2], [2 x2, 2 x1]] at (1, 2), checked against autograd.hessian. The two "
-    "corners are equal: the order of differentiation does not matter.",
+    why=(
+        "[[6*x1, 2*x2], [2*x2, 2*x1]] at (1, 2), checked against autograd.hessian. The two "
+        "corners are equal: the order of differentiation does not matter."
+    ),
 )
