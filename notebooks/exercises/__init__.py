@@ -18,6 +18,7 @@ use to prove that every check can say "not yet".
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,9 +89,25 @@ class Exercise:
         return repr(solution)
 
 
+# A space beside an operator must not end a line, or "w - alpha * v" wraps as "w - alpha *":
+# those spaces become no-break spaces, which textwrap never breaks at.
+_OPERATOR = re.compile(r" (<-|>=|<=|[-+*/=<>.]) ")
+
+
 def _wrap(text: str) -> str:
-    """Lines short enough for a notebook's output, which would break long ones mid-word."""
+    """Lines short enough for a notebook's output, which would break long ones mid-word,
+    with every formula kept on one line."""
+    text = _OPERATOR.sub("\u00a0\\1\u00a0", text)
     return textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="  ")
+
+
+def shown(x: Any) -> str:
+    """A learner's number as it reads best: 0.9 rather than 0.8999999999999999."""
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    if isinstance(x, (list, tuple)):
+        return "[" + ", ".join(shown(v) for v in x) + "]"
+    return repr(x)
 
 
 def exercises_in(module: Any) -> list[Exercise]:

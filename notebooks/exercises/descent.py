@@ -2,40 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any
 
-from exercises import Exercise, call, close
-
-
-def _show(x: Any) -> str:
-    """A learner's number as it reads best: 0.9 rather than 0.8999999999999999."""
-    if isinstance(x, float):
-        return f"{x:.6g}"
-    if isinstance(x, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in x) + "]"
-    return repr(x)
-
-
-# Between words a notebook's output wraps long lines; at a space beside an operator it must not,
-# or "w - alpha * v" ends a line in "w - alpha *". Those spaces become no-break spaces.
-_OPERATOR = re.compile(r" (<-|>=|<=|[-+*/=<>.]) ")
-
-
-def _unbroken(text: str) -> str:
-    """The text with its formulas kept whole when the notebook wraps it."""
-    return _OPERATOR.sub("\u00a0\\1\u00a0", text)
-
-
-def _formulas_unbroken(test: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-    """The same test, whose message keeps its formulas whole."""
-
-    def kept(answer: Any) -> str | None:
-        problem = test(answer)
-        return None if problem is None else _unbroken(problem)
-
-    return kept
+from exercises import Exercise, call, close, shown
 
 
 # (gradient of C, a small step): in two dimensions, (dC/dw, dC/db) and (dw, db), and one in three
@@ -52,7 +21,7 @@ def _predicted_change_test(answer: Any) -> str | None:
         right = sum(g * d for g, d in zip(grad, step))
         if not close(yours, right, 1e-9):
             return (
-                f"for grad C = {grad} and the step {step} you predict a change of {_show(yours)}, "
+                f"for grad C = {grad} and the step {step} you predict a change of {shown(yours)}, "
                 f"but grad C . step = {right:.6g}. Hint: every direction counts: multiply each "
                 "partial derivative by the step along its own parameter and add them all up, "
                 "dC/dw * dw + dC/db * db."
@@ -70,10 +39,10 @@ def _predicted_change_mistake(grad: list[float], step: list[float]) -> float:
 
 first_order_change = Exercise(
     title="the change of C predicted by the gradient",
-    test=_formulas_unbroken(_predicted_change_test),
+    test=_predicted_change_test,
     solution=predicted_change,
     wrong=_predicted_change_mistake,
-    why=_unbroken(
+    why=(
         "For a small step the cost changes by about grad C . step, the sum over the "
         "parameters of (partial derivative) x (step along it): a plane tangent to C."
     ),
@@ -90,7 +59,7 @@ def _update_test(answer: Any) -> str | None:
         right = w - alpha * grad
         if close(yours, right, 1e-12):
             continue
-        where = f"for w = {w}, dC/dw = {grad}, alpha = {alpha} your new w is {_show(yours)}"
+        where = f"for w = {w}, dC/dw = {grad}, alpha = {alpha} your new w is {shown(yours)}"
         if close(yours, w + alpha * grad, 1e-12):
             return (
                 f"{where}: that step goes along the gradient, uphill, so C grows. Step "
@@ -117,10 +86,10 @@ def _update_mistake(w: float, grad: float, alpha: float) -> float:
 
 update_step = Exercise(
     title="one update of gradient descent",
-    test=_formulas_unbroken(_update_test),
+    test=_update_test,
     solution=update,
     wrong=_update_mistake,
-    why=_unbroken(
+    why=(
         "w <- w - alpha * dC/dw moves w against the gradient, downhill, by a step "
         "proportional to the slope: big steps where C is steep, small ones near the bottom."
     ),
@@ -137,7 +106,7 @@ def _alpha_test(answer: Any) -> str | None:
         right = alpha_sum * n
         if close(yours, right, 1e-12):
             continue
-        where = f"for alpha = {alpha_sum} on the sum over N = {n} examples you say {_show(yours)}"
+        where = f"for alpha = {alpha_sum} on the sum over N = {n} examples you say {shown(yours)}"
         if close(yours, alpha_sum / n, 1e-12):
             return (
                 f"{where}: that makes the steps N**2 times shorter. The mean's gradient is "
@@ -161,10 +130,10 @@ def _alpha_mistake(alpha_sum: float, n: int) -> float:
 
 mean_learning_rate = Exercise(
     title="the learning rate for the mean instead of the sum",
-    test=_formulas_unbroken(_alpha_test),
+    test=_alpha_test,
     solution=alpha_for_mean,
     wrong=_alpha_mistake,
-    why=_unbroken(
+    why=(
         "grad(C / N) = grad(C) / N, so alpha * N on the mean takes exactly the steps "
         "alpha takes on the sum. With the mean, a good alpha no longer depends on N."
     ),

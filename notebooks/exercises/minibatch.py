@@ -2,40 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any
 
-from exercises import Exercise, call, close
-
-
-def _show(x: Any) -> str:
-    """A learner's number as it reads best: 0.9 rather than 0.8999999999999999."""
-    if isinstance(x, float):
-        return f"{x:.6g}"
-    if isinstance(x, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in x) + "]"
-    return repr(x)
-
-
-# Between words a notebook's output wraps long lines; at a space beside an operator it must not,
-# or "w - alpha * v" ends a line in "w - alpha *". Those spaces become no-break spaces.
-_OPERATOR = re.compile(r" (<-|>=|<=|[-+*/=<>.]) ")
-
-
-def _unbroken(text: str) -> str:
-    """The text with its formulas kept whole when the notebook wraps it."""
-    return _OPERATOR.sub("\u00a0\\1\u00a0", text)
-
-
-def _formulas_unbroken(test: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-    """The same test, whose message keeps its formulas whole."""
-
-    def kept(answer: Any) -> str | None:
-        problem = test(answer)
-        return None if problem is None else _unbroken(problem)
-
-    return kept
+from exercises import Exercise, call, close, shown
 
 
 # each case: one list per example of the batch, holding that example's gradient dC_i/dw
@@ -58,7 +27,7 @@ def _batch_gradient_test(answer: Any) -> str | None:
             )
         if all(close(a, b, 1e-12) for a, b in zip(yours, right)):
             continue
-        where = f"for the {size} gradients {per_example} you say {_show(yours)}"
+        where = f"for the {size} gradients {per_example} you say {shown(yours)}"
         sums = [sum(column) for column in zip(*per_example)]
         if all(close(a, b, 1e-12) for a, b in zip(yours, sums)):
             return (
@@ -84,10 +53,10 @@ def _batch_gradient_mistake(per_example: list[list[float]]) -> list[float]:
 
 mean_gradient = Exercise(
     title="the gradient of a mini-batch",
-    test=_formulas_unbroken(_batch_gradient_test),
+    test=_batch_gradient_test,
     solution=batch_gradient,
     wrong=_batch_gradient_mistake,
-    why=_unbroken(
+    why=(
         "grad C_B = (1/|B|) * sum over i in B of grad C_i: the derivative of a mean is "
         "the mean of the derivatives, parameter by parameter."
     ),
@@ -104,7 +73,7 @@ def _hinge_test(answer: Any) -> str | None:
         right = max(0.0, 1.0 - y * score)
         if close(yours, right, 1e-12):
             continue
-        where = f"for score {score} and label y = {y} your loss is {_show(yours)}, but it is {right:.6g}"
+        where = f"for score {score} and label y = {y} your loss is {shown(yours)}, but it is {right:.6g}"
         if 0 < y * score < 1:
             return (
                 f"{where}: y * score = {y * score:.6g} is on the right side but inside the "
@@ -124,10 +93,10 @@ def _hinge_mistake(score: float, y: int) -> float:
 
 hinge_loss = Exercise(
     title="the hinge loss of one example",
-    test=_formulas_unbroken(_hinge_test),
+    test=_hinge_test,
     solution=hinge,
     wrong=_hinge_mistake,
-    why=_unbroken(
+    why=(
         "max(0, 1 - y * score) is zero, with zero gradient, once y * score >= 1: an "
         "example classified right with a margin stops pulling on the weights."
     ),
@@ -154,16 +123,16 @@ def _momentum_test(answer: Any) -> str | None:
             continue
         if not close(yours[1], v_new, 1e-12):
             return (
-                f"{where} your new v is {_show(yours[1])}, but v <- mu * v + dC/dw = {v_new:.6g}: "
+                f"{where} your new v is {shown(yours[1])}, but v <- mu * v + dC/dw = {v_new:.6g}: "
                 "the old velocity, shrunk by mu, plus the new gradient."
             )
         if close(yours[0], w - alpha * grad, 1e-12):
             return (
-                f"{where} your new w is {_show(yours[0])}: that is plain gradient descent, "
+                f"{where} your new w is {shown(yours[0])}: that is plain gradient descent, "
                 f"w - alpha * dC/dw. With momentum the step follows the new velocity: "
                 f"w - alpha * v = {right[0]:.6g}."
             )
-        return f"{where} your new w is {_show(yours[0])}, but w - alpha * v = {right[0]:.6g}."
+        return f"{where} your new w is {shown(yours[0])}, but w - alpha * v = {right[0]:.6g}."
     return None
 
 
@@ -180,10 +149,10 @@ def _momentum_mistake(
 
 momentum = Exercise(
     title="one step of SGD with momentum",
-    test=_formulas_unbroken(_momentum_test),
+    test=_momentum_test,
     solution=momentum_step,
     wrong=_momentum_mistake,
-    why=_unbroken(
+    why=(
         "v <- mu * v + g; w <- w - alpha * v. A gradient that keeps its sign builds up "
         "speed (up to 1 / (1 - mu) times the plain step); one that flips sign cancels out."
     ),
