@@ -317,6 +317,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{type(optimizer).__name__}(lr={optimizer.lr}); batch size {args.batch_size}"
     )
 
+    failed = train(model, X, targets, loss, optimizer, args)
+    if failed:
+        return failed
+    print(final_summary(model, X, targets, loss, loss_name))
+    if classes and len(X[0]) == 2:
+        print(text_boundary(model, X, y, classes, loss_name))
+    elif not classes and not hidden:
+        w, b = model.parameters()
+        sign = "-" if b.data < 0 else "+"
+        print(f"learned y = {w.data:.4f} x {sign} {abs(b.data):.4f}")
+    if args.save:
+        model.save(args.save)
+        print(f"saved the trained model to {args.save}")
+    if args.graph and not draw_example_graph(model, X[0], targets[0], loss, args.graph):
+        return 1
+    return 0
+
+
+def train(
+    model: nn.MLP,
+    X: list[list[float]],
+    targets: list[Any],
+    loss: Callable[..., Value],
+    optimizer: nn.Optimizer,
+    args: argparse.Namespace,
+) -> int:
+    """nn.fit as the flags say; 0, or the exit code after saying why training stopped."""
     try:
         nn.fit(
             model,
@@ -336,19 +363,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotCompilable as e:
         print(f"--compile: {e}", file=sys.stderr)
         return 2
-
-    print(final_summary(model, X, targets, loss, loss_name))
-    if classes and len(X[0]) == 2:
-        print(text_boundary(model, X, y, classes, loss_name))
-    elif not classes and not hidden:
-        w, b = model.parameters()
-        sign = "-" if b.data < 0 else "+"
-        print(f"learned y = {w.data:.4f} x {sign} {abs(b.data):.4f}")
-    if args.save:
-        model.save(args.save)
-        print(f"saved the trained model to {args.save}")
-    if args.graph and not draw_example_graph(model, X[0], targets[0], loss, args.graph):
-        return 1
     return 0
 
 
@@ -477,22 +491,9 @@ def train_digits(args: argparse.Namespace, hidden: list[int]) -> int:
         f"model {model}; cross_entropy loss; {type(optimizer).__name__}(lr={optimizer.lr}); "
         f"batch size {args.batch_size}; {args.epochs} epochs"
     )
-    try:
-        nn.fit(
-            model,
-            X_train,
-            y_train,
-            loss=nn.cross_entropy,
-            optimizer=optimizer,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            progress=not args.no_progress,
-            seed=args.seed,
-            compile=args.compile,
-        )
-    except nn.Diverged as e:
-        print(f"training stopped: {e}", file=sys.stderr)
-        return 1
+    failed = train(model, X_train, y_train, nn.cross_entropy, optimizer, args)
+    if failed:
+        return failed
 
     test_predicted = predict_digits(model, X_test)
     test_correct = sum(p == t for p, t in zip(test_predicted, y_test))

@@ -6,7 +6,6 @@ import base64
 import math
 import random
 import re
-import shutil
 
 import pytest
 from hypothesis import given, settings
@@ -16,21 +15,7 @@ import nn
 from autograd import Value, backward_player, backward_steps, draw_graph, topological_order
 from autograd.draw import CURRENT, PARTIAL, number
 from tests.test_backward import random_dag
-
-needs_dot = pytest.mark.skipif(
-    shutil.which("dot") is None, reason="Graphviz's dot is not installed"
-)
-
-
-def small_graph():
-    x = Value(2.0, label="x")
-    w = Value(-3.0, label="w")
-    b = Value(6.5, label="b")
-    n = x * w + b
-    n.label = "n"
-    y = n.tanh() * n
-    y.label = "y"
-    return x, w, b, n, y
+from tests.test_draw import needs_dot, small_graph
 
 
 @given(st.integers(min_value=0, max_value=5000))
