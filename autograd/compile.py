@@ -505,7 +505,9 @@ class Codegen:
                 return [f"{y} = sum(map(mul, {ws}, {vs}), {xs[-1]})"]
             # names and numbers bind tighter than `*`: no parentheses needed
             products = [f"{w} * {x}" for w, x in zip(xs[:n], xs[n : 2 * n])]
-            if not SUM_IS_LEFT_TO_RIGHT:
+            # A compensated sum of two numbers is their rounded sum: one product and the
+            # bias are unrolled on every Python.
+            if not SUM_IS_LEFT_TO_RIGHT and n > 1:
                 return listing(f"{y} = sum((", products, f"), {xs[-1]})", tuple_=True)
             lines = []
             for start in range(0, n, _CHUNK // 2):  # b + w1*x1 + ... in the engine's order

@@ -295,6 +295,19 @@ def test_dot_is_generated_in_the_summation_order_of_this_pythons_sum(monkeypatch
                 assert compiled(*point) == graph_path(fn, point)
 
 
+wide = st.floats(min_value=-1e150, max_value=1e150)  # products stay finite
+
+
+@settings(max_examples=200, deadline=None)
+@given(wide, wide, wide)
+def test_a_one_input_dot_reads_bias_plus_product_on_every_python(w, x, b):
+    """Two terms add alike in any order and with or without compensation, so the
+    generated code (and the docstring example that prints it) is the same on 3.10-3.13."""
+    fn = lambda w, x, b: dot([w], [x], b)
+    compiled = assert_compiled_equals_graph(fn, (1.0, 2.0, 3.0), [(w, x, b)])
+    assert compiled.source.splitlines()[1] == "    v1 = b + w * x"
+
+
 def test_constant_and_identity_functions():
     assert compile(lambda x: x, 2.0)(5.0) == (5.0, (1.0,))
     assert compile(lambda x, y: Value(3.0) * 2.0, 1.0, 2.0)(5.0, 6.0) == (6.0, (0.0, 0.0))
