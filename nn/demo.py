@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -48,7 +49,8 @@ LOSSES: dict[str, Callable[..., Value]] = {
 
 # How many classes each data set has (0: a regression).
 CLASSES = {"moons": 2, "circles": 2, "xor": 2, "spiral": 3, "linear": 0, "digits": 10}
-PROG = "python -m nn.demo"
+# How the user typed the command, for usage and error lines (./run says how it was typed).
+PROG = os.environ.get("GRADSTEP_DEMO_PROG") or "python -m nn.demo"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -480,7 +482,7 @@ def train_digits(args: argparse.Namespace, hidden: list[int]) -> int:
         model = nn.MLP(64, [*hidden, 10], activation=args.activation, seed=args.seed)
         optimizer = make_optimizer(model, args)
     except ValueError as e:
-        print(f"python -m nn.demo: error: {e}", file=sys.stderr)
+        print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
     print(
         f"digits: {len(X):,} handwritten digits, 8x8 pixels (UCI; E. Alpaydin, C. Kaynak; "
