@@ -16,9 +16,12 @@ it with `nn.load(path, nn.MLP)`). Every flag is checked before training starts.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import math
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,7 +41,13 @@ DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
 }
 # What suits the digits (64 inputs, 10 classes, 1,437 training images) when no flag says
 # otherwise: median test accuracy 98.3% over seeds 0-4, about 20 s a run on 2 cores.
-DIGITS_DEFAULTS = {"hidden": [32], "optimizer": "adam", "batch_size": 32, "epochs": 20}
+DIGITS_DEFAULTS = {
+    "hidden": [32],
+    "optimizer": "adam",
+    "batch_size": 32,
+    "epochs": 20,
+    "test_size": 0.2,
+}
 LOSSES: dict[str, Callable[..., Value]] = {
     "hinge": nn.hinge_loss,
     "mse": nn.mse_loss,
@@ -51,112 +60,6 @@ LOSSES: dict[str, Callable[..., Value]] = {
 CLASSES = {"moons": 2, "circles": 2, "xor": 2, "spiral": 3, "linear": 0, "digits": 10}
 # How the user typed the command, for usage and error lines (./run says how it was typed).
 PROG = os.environ.get("GRADSTEP_DEMO_PROG") or "python -m nn.demo"
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The demo's flags, each checked here: a bad one is one line of error and exit 2."""
-    parser = OneLineErrors(
-        prog=PROG,
-        description="Train an MLP with mini-batch gradient descent and show the result.",
-    )
-    parser.add_argument(
-        "--dataset",
-        choices=sorted(DATASETS),
-        default="moons",
-        help="dataset to learn: a 2-D toy, or digits (real images; defaults to a 64-32-10 "
-        "MLP, Adam, batch size 32, 20 epochs) (default: moons)",
-    )
-    parser.add_argument(
-        "--n", type=positive_int, default=100, help="number of points (default: 100)"
-    )
-    parser.add_argument(
-        "--noise", type=non_negative_float, default=0.1, help="dataset noise (default: 0.1)"
-    )
-    parser.add_argument(
-        "--hidden",
-        type=layer_sizes,
-        default=None,
-        help="hidden layer sizes, comma-separated, '' for none (default: 16,16; none for linear)",
-    )
-    parser.add_argument(
-        "--activation",
-        choices=["tanh", "relu", "sigmoid"],
-        default="tanh",
-        help="hidden-layer activation (default: tanh)",
-    )
-    parser.add_argument(
-        "--loss",
-        choices=sorted(LOSSES),
-        default=None,
-        help="loss (default: hinge for two classes, cross_entropy for more, mse for linear)",
-    )
-    parser.add_argument(
-        "--optimizer",
-        choices=["sgd", "adam"],
-        default="sgd",
-        help="sgd (with momentum) or adam (default: sgd)",
-    )
-    parser.add_argument(
-        "--lr",
-        type=positive_float,
-        default=None,
-        help="learning rate (default: 0.1 for sgd, 0.01 for adam)",
-    )
-    parser.add_argument(
-        "--momentum", type=momentum, default=None, help="SGD momentum, in [0, 1) (default: 0.9)"
-    )
-    parser.add_argument(
-        "--batch-size", type=positive_int, default=10, help="mini-batch size (default: 10)"
-    )
-    parser.add_argument(
-        "--epochs", type=positive_int, default=100, help="passes over the data (default: 100)"
-    )
-    parser.add_argument("--seed", type=int, default=0, help="seed for data, weights, shuffling")
-    parser.add_argument(
-        "--save",
-        type=model_file,
-        default="model.json",
-        help="where to save the trained model (default: model.json; '' to skip)",
-    )
-    parser.add_argument(
-        "--graph",
-        type=graph_file,
-        default=None,
-        metavar="FILE.svg",
-        help="draw the gradient graph of one example's loss (needs Graphviz)",
-    )
-    parser.add_argument(
-        "--compile",
-        action="store_true",
-        help="train through generated straight-line Python (same results, several times faster)",
-    )
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress display")
-    parser.add_argument(
-        "--test-size",
-        type=fraction,
-        default=0.2,
-        help="digits: the fraction held out to test on (default: 0.2)",
-    )
-    args = parser.parse_args(argv)
-    if args.dataset == "digits":  # its own defaults; flags given on the command line still win
-        parser.set_defaults(**DIGITS_DEFAULTS)
-        args = parser.parse_args(argv)
-
-    classes = CLASSES[args.dataset]
-    if args.loss is not None and args.loss not in fitting_losses(classes):
-        kind = f"has {classes} classes" if classes else "is a regression (numbers, not classes)"
-        parser.error(
-            f"--loss {args.loss} does not fit the {args.dataset} data set, which {kind}: "
-            f"use --loss {' or --loss '.join(fitting_losses(classes))}"
-        )
-    if args.n < classes:
-        parser.error(
-            f"--n {args.n} is too few points for the {args.dataset} data set's {classes} "
-            f"classes: use --n {classes} or more"
-        )
-    if args.momentum is not None and args.optimizer != "sgd":
-        parser.error(f"--momentum is for --optimizer sgd; {args.optimizer} has its own")
-    return args
 
 
 class OneLineErrors(argparse.ArgumentParser):
@@ -279,7 +182,97 @@ def _check_writable(path: Path) -> None:
         raise argparse.ArgumentTypeError(f"there is no directory {str(path.parent)!r}")
 
 
+# Every flag: its names and argparse's settings (the types below check each value).
+FLAGS: list[tuple[str, dict[str, Any]]] = [
+    ("--dataset", {
+        "choices": sorted(DATASETS), "default": "moons",
+        "help": "dataset to learn: a 2-D toy, or digits (real images; defaults to a 64-32-10 "
+        "MLP, Adam, batch size 32, 20 epochs) (default: moons)"}),
+    ("--n", {"type": positive_int, "default": 100, "help": "number of points (default: 100)"}),
+    ("--noise", {
+        "type": non_negative_float, "default": 0.1, "help": "dataset noise (default: 0.1)"}),
+    ("--hidden", {
+        "type": layer_sizes, "default": None,
+        "help": "hidden layer sizes, comma-separated, '' for none (default: 16,16; none for "
+        "linear)"}),
+    ("--activation", {
+        "choices": ["tanh", "relu", "sigmoid"], "default": "tanh",
+        "help": "hidden-layer activation (default: tanh)"}),
+    ("--loss", {
+        "choices": sorted(LOSSES), "default": None,
+        "help": "loss (default: hinge for two classes, cross_entropy for more, mse for linear)"}),
+    ("--optimizer", {
+        "choices": ["sgd", "adam"], "default": "sgd",
+        "help": "sgd (with momentum) or adam (default: sgd)"}),
+    ("--lr", {
+        "type": positive_float, "default": None,
+        "help": "learning rate (default: 0.1 for sgd, 0.01 for adam)"}),
+    ("--momentum", {
+        "type": momentum, "default": None, "help": "SGD momentum, in [0, 1) (default: 0.9)"}),
+    ("--batch-size", {
+        "type": positive_int, "default": 10, "help": "mini-batch size (default: 10)"}),
+    ("--epochs", {
+        "type": positive_int, "default": 100, "help": "passes over the data (default: 100)"}),
+    ("--seed", {"type": int, "default": 0, "help": "seed for data, weights, shuffling"}),
+    ("--save", {
+        "type": model_file, "default": "model.json",
+        "help": "where to save the trained model (default: model.json; '' to skip)"}),
+    ("--graph", {
+        "type": graph_file, "default": None, "metavar": "FILE.svg",
+        "help": "draw the gradient graph of the example with the largest loss (needs "
+        "Graphviz)"}),
+    ("--compile", {
+        "action": "store_true",
+        "help": "train through generated straight-line Python (same results, several times "
+        "faster)"}),
+    ("--no-progress", {"action": "store_true", "help": "hide the progress display"}),
+    ("--test-size", {
+        "type": fraction, "default": None,
+        "help": "digits only: the fraction held out to test on (default: 0.2)"}),
+]  # fmt: skip
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The demo's flags, each checked here: a bad one is one line of error and exit 2."""
+    parser = OneLineErrors(
+        prog=PROG,
+        description="Train an MLP with mini-batch gradient descent and show the result.",
+    )
+    for name, settings in FLAGS:
+        parser.add_argument(name, **settings)
+    args = parser.parse_args(argv)
+    if args.dataset == "digits":  # its own defaults; flags given on the command line still win
+        parser.set_defaults(**DIGITS_DEFAULTS)
+        args = parser.parse_args(argv)
+    check_together(parser, args)
+    return args
+
+
+def check_together(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The checks that need two flags at once."""
+    classes = CLASSES[args.dataset]
+    if args.loss is not None and args.loss not in fitting_losses(classes):
+        kind = f"has {classes} classes" if classes else "is a regression (numbers, not classes)"
+        parser.error(
+            f"--loss {args.loss} does not fit the {args.dataset} data set, which {kind}: "
+            f"use --loss {' or --loss '.join(fitting_losses(classes))}"
+        )
+    if args.n < classes:
+        parser.error(
+            f"--n {args.n} is too few points for the {args.dataset} data set's {classes} "
+            f"classes: use --n {classes} or more"
+        )
+    if args.momentum is not None and args.optimizer != "sgd":
+        parser.error(f"--momentum is for --optimizer sgd; {args.optimizer} has its own")
+    if args.test_size is not None and args.dataset != "digits":
+        parser.error(
+            f"--test-size is for --dataset digits; the {args.dataset} data set is learned and "
+            "judged on all its points (use --n for how many)"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the demo with these flags (None: the command line's); return the exit code."""
     args = parse_args(argv)
     hidden = args.hidden
     if hidden is None:
@@ -300,39 +293,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mse" if not classes else "hinge" if len(classes) == 2 else "cross_entropy"
     )
     loss = LOSSES[loss_name]
-    nout = len(classes) if loss_name == "cross_entropy" else 1
     targets: list[Any] = list(y)
     if loss_name in ("hinge", "mse") and classes:
         targets = [2 * t - 1 for t in y]  # -1/+1 labels: the sign of the output is the class
-    output_activation = "sigmoid" if loss_name == "bce" else None
-
     model = nn.MLP(
         2 if classes else 1,
-        [*hidden, nout],
+        [*hidden, len(classes) if loss_name == "cross_entropy" else 1],
         activation=args.activation,
-        output_activation=output_activation,
+        output_activation="sigmoid" if loss_name == "bce" else None,
         seed=args.seed,
     )
     optimizer = make_optimizer(model, args)
     print(
         f"{args.dataset}: {len(X)} points; model {model}; {loss_name} loss; "
-        f"{type(optimizer).__name__}(lr={optimizer.lr}); batch size {args.batch_size}"
+        f"{describe(optimizer)}; batch size {args.batch_size}"
     )
 
     failed = train(model, X, targets, loss, optimizer, args)
     if failed:
         return failed
-    print(final_summary(model, X, targets, loss, loss_name))
+    preds = predict(model, X)
+    print(final_summary(preds, targets, loss_name, labels=y if classes else None))
     if classes and len(X[0]) == 2:
         print(text_boundary(model, X, y, classes, loss_name))
     elif not classes and not hidden:
         w, b = model.parameters()
         sign = "-" if b.data < 0 else "+"
         print(f"learned y = {w.data:.4f} x {sign} {abs(b.data):.4f}")
+    return save_and_draw(args, model, X, targets, preds, loss_name)
+
+
+def save_and_draw(
+    args: argparse.Namespace,
+    model: nn.MLP,
+    X: list[list[float]],
+    targets: list[Any],
+    preds: list[Any],
+    loss_name: str,
+) -> int:
+    """Save the model and draw the graph, as the flags ask; the exit code."""
     if args.save:
         model.save(args.save)
         print(f"saved the trained model to {args.save}")
-    if args.graph and not draw_example_graph(model, X[0], targets[0], loss, args.graph):
+    if args.graph and not draw_example_graph(model, X, targets, preds, loss_name, args.graph):
         return 1
     return 0
 
@@ -379,7 +382,21 @@ def make_optimizer(model: nn.MLP, args: argparse.Namespace) -> nn.Optimizer:
     )
 
 
+def describe(optimizer: nn.Optimizer) -> str:
+    """The optimizer as it was made, e.g. SGD(lr=0.1, momentum=0.9)."""
+    momentum = getattr(optimizer, "momentum", None)
+    extra = f", momentum={momentum}" if momentum is not None else ""
+    return f"{type(optimizer).__name__}(lr={optimizer.lr}{extra})"
+
+
+def predict(model: nn.MLP, X: list[list[float]]) -> list[Any]:
+    """The model's output for each example, without building graphs."""
+    with no_grad():
+        return [model(x) for x in X]
+
+
 def predict_class(output: Any, loss_name: str) -> int:
+    """The class an output stands for: the largest logit, or which side of the threshold."""
     if isinstance(output, list):
         return max(range(len(output)), key=lambda i: output[i].data)
     threshold = 0.5 if loss_name == "bce" else 0.0
@@ -387,22 +404,22 @@ def predict_class(output: Any, loss_name: str) -> int:
 
 
 def final_summary(
-    model: nn.MLP,
-    X: list[list[float]],
+    preds: list[Any],
     targets: list[Any],
-    loss: Callable[..., Value],
     loss_name: str,
+    labels: Sequence[int] | None = None,
     what: str = "points",
 ) -> str:
-    """The trained model's loss over the whole data set and its accuracy, both of this
-    final model (the progress display shows each epoch's mean over its batches instead)."""
+    """The trained model's loss over the whole data set and, given the class `labels`, its
+    accuracy: both of this final model (the progress display shows each epoch's mean over
+    its batches instead). Any loss on classes has an accuracy, mse's included."""
     with no_grad():
-        preds = [model(x) for x in X]
-        total = loss(preds, targets).data
-    accuracy = nn.accuracy(loss, preds, targets)
-    return f"final model on all {len(X)} training {what}: {loss_name} loss {total:.6f}" + (
-        f", accuracy {accuracy:.1%}" if accuracy is not None else ""
-    )
+        total = LOSSES[loss_name](preds, targets).data
+    line = f"final model on all {len(preds)} training {what}: {loss_name} loss {total:.6f}"
+    if labels is None:
+        return line
+    right = sum(predict_class(p, loss_name) == label for p, label in zip(preds, labels))
+    return f"{line}, accuracy {right / len(preds):.1%}"
 
 
 def text_boundary(
@@ -435,40 +452,116 @@ def text_boundary(
         c = min(width - 1, int((px - x0) / (x1 - x0) * width))
         r = min(height - 1, int((y1 - py) / (y1 - y0) * height))
         grid[r][c] = marks[label % len(marks)]
-    legend = ", ".join(f"'{marks[k % len(marks)]}' class {k}" for k in classes)
+    legend = "; ".join(
+        f"class {k}: points '{marks[k % len(marks)]}', region "
+        + ("blank" if shades[k % len(shades)] == " " else f"'{shades[k % len(shades)]}'")
+        for k in classes
+    )
     border = "+" + "-" * width + "+"
     body = "\n".join("|" + "".join(row) + "|" for row in grid)
     return (
-        f"decision regions (background: the model's class; {legend}):\n{border}\n{body}\n{border}"
+        "decision regions (the training points over the class the model gives each place; "
+        f"{legend}):\n{border}\n{body}\n{border}"
     )
 
 
 def draw_example_graph(
-    model: nn.MLP, x: list[float], target: Any, loss: Callable[..., Value], path: str
+    model: nn.MLP,
+    X: list[list[float]],
+    targets: list[Any],
+    preds: list[Any],
+    loss_name: str,
+    path: str,
 ) -> bool:
-    """Draw one example's loss graph with its gradients: every node if that is readable,
-    else one box per neuron, else (when neuron-to-neuron links alone would be hundreds
-    of edges) one box per layer."""
-    example_loss = (
-        loss([model(x)], [target]) if loss is not nn.cross_entropy else loss(model(x), target)
-    )
+    """Draw the loss graph, with its gradients, of the example with the largest loss (the
+    one training still has most to say about), and say why its grads are what they are."""
+    loss = LOSSES[loss_name]
+    with no_grad():
+        losses = [loss(p, t).data for p, t in zip(preds, targets)]
+    # When every hinge loss is 0, the example nearest the margin is the one to look at.
+    near = [-t * p.data if loss_name == "hinge" else 0.0 for p, t in zip(preds, targets)]
+    i = max(range(len(losses)), key=lambda k: (losses[k], near[k]))
+    output = model(X[i])
+    root = loss(output, targets[i])
+    if loss_name == "hinge" and root.data == 0:  # every grad of every loss is 0: show instead
+        root = output  # how each weight moves the output, which is what a loss's grad scales
     model.zero_grad()
-    example_loss.backward()
+    root.backward()
     try:
-        try:
-            graph = draw_graph(example_loss, max_nodes=150)  # more is unreadable on a page
-            how = ""
-        except ValueError:  # too many nodes to read: one box per neuron or layer instead
-            links = sum(layer.nin * layer.nout for layer in model.layers)
-            level = "neuron" if links <= 400 else "layer"
-            graph = draw_graph(example_loss, collapse=level)
-            how = f" (one box per {level}: the full graph is too big to read)"
-        save(graph, path)
-    except (ImportError, RuntimeError, ValueError) as e:
-        print(f"could not draw the graph: {e}", file=sys.stderr)
+        graph, how = readable_graph(root, model)
+        with contextlib.redirect_stderr(io.StringIO()):  # dot's words: in its error, if any
+            save(graph, path)
+    except (ImportError, RuntimeError, ValueError, OSError, subprocess.CalledProcessError) as e:
+        print(f"could not draw the graph: {one_line(e)}", file=sys.stderr)
         return False
-    print(f"drew the gradient graph of one example's loss to {path}{how}")
+    drawn = "output" if root is output else "loss"
+    print(
+        f"drew the gradient graph of example {i}'s {drawn} to {path}{how}: of the {len(X)} "
+        f"examples it has the largest {loss_name} loss, {losses[i]:.4f}"
+    )
+    print(why_these_grads(output, targets[i], losses[i], loss_name))
     return True
+
+
+def readable_graph(example_loss: Value, model: nn.MLP) -> tuple[Any, str]:
+    """Every node if that is readable, else one box per neuron, else (when neuron-to-neuron
+    links alone would be hundreds of edges) one box per layer; and how it was drawn."""
+    try:
+        graph: Any = draw_graph(example_loss, max_nodes=150)  # more is unreadable on a page
+        how = ""
+    except ValueError:  # too many nodes to read: one box per neuron or layer instead
+        links = sum(layer.nin * layer.nout for layer in model.layers)
+        level = "neuron" if links <= 400 else "layer"
+        graph = draw_graph(example_loss, collapse=level)
+        how = f" (one box per {level}: the full graph is too big to read)"
+    # A file is no notebook cell: keep the text at its size (10 pt) instead of scaling a
+    # wide drawing down to a page's width, where it would be about 6 px high.
+    graph.graph_attr.pop("size", None)
+    return graph, how
+
+
+def why_these_grads(output: Any, target: Any, loss: float, loss_name: str) -> str:
+    """One line on where the example's gradients come from: the loss's gradient at the
+    model's output (as backward found it), which backward carries to every weight."""
+    then = "; backward carries it through every weight that made the output"
+    if loss_name == "cross_entropy":
+        grads = ", ".join(f"{o.grad:+.3f}" for o in output)
+        return (
+            f"its grads: d loss/d logits = softmax(logits) - one-hot(class {target}) = "
+            f"[{grads}]{then}"
+        )
+    y, g = output.data, output.grad
+    if loss_name == "hinge" and loss == 0:
+        return (
+            f"its grads: every example meets the margin (here target {target:+d} * output "
+            f"{y:.3f} >= 1, the nearest), so every hinge loss and its grads are 0; drawn "
+            "instead: d output/d weight, how each weight moves this output"
+        )
+    if loss_name == "hinge":
+        return (
+            f"its grads: target {target:+d} * output {y:.3f} < 1 misses the margin, so "
+            f"d loss/d output = -target = {g:+g}{then}"
+        )
+    if loss_name == "bce":
+        return (
+            f"its grads: the output {y:.3f} is the model's probability of class 1, for class "
+            f"{target}: d loss/d output = (p - y) / (p (1 - p)) = {g:+.4f}{then}"
+        )
+    return (
+        f"its grads: output {y:.4f} against target {float(target):+.4g}: d loss/d output = "
+        f"2 (output - target) = {g:+.4f}{then}"
+    )
+
+
+def one_line(error: Exception) -> str:
+    """An error as one line: for a program that failed, its last words."""
+    if isinstance(error, subprocess.CalledProcessError):
+        said = error.stderr.decode(errors="replace") if error.stderr else ""
+        last = [line.strip() for line in said.splitlines() if line.strip()][-1:]
+        return f"Graphviz's dot failed (exit status {error.returncode}){': ' if last else ''}" + (
+            last[0] if last else ""
+        )
+    return " ".join(str(error).split())
 
 
 def train_digits(args: argparse.Namespace, hidden: list[int]) -> int:
@@ -490,7 +583,7 @@ def train_digits(args: argparse.Namespace, hidden: list[int]) -> int:
         f"(a stratified split, seed {args.seed})"
     )
     print(
-        f"model {model}; cross_entropy loss; {type(optimizer).__name__}(lr={optimizer.lr}); "
+        f"model {model}; cross_entropy loss; {describe(optimizer)}; "
         f"batch size {args.batch_size}; {args.epochs} epochs"
     )
     failed = train(model, X_train, y_train, nn.cross_entropy, optimizer, args)
@@ -499,20 +592,15 @@ def train_digits(args: argparse.Namespace, hidden: list[int]) -> int:
 
     test_predicted = predict_digits(model, X_test)
     test_correct = sum(p == t for p, t in zip(test_predicted, y_test))
-    print(final_summary(model, X_train, y_train, nn.cross_entropy, "cross_entropy", "images"))
+    preds = predict(model, X_train)
+    print(final_summary(preds, y_train, "cross_entropy", labels=y_train, what="images"))
     print(f"test accuracy {test_correct / len(y_test):.1%} ({test_correct} of {len(y_test)})")
     print(confusion_matrix(y_test, test_predicted))
     wrong = [(x, t, p) for x, t, p in zip(X_test, y_test, test_predicted) if p != t]
     if wrong:
         print(f"misclassified test digits ({min(8, len(wrong))} of {len(wrong)}):")
         print(digit_pictures(wrong[:8]))
-    if args.save:
-        model.save(args.save)
-        print(f"saved the trained model to {args.save}")
-    example = (X_train[0], y_train[0])
-    if args.graph and not draw_example_graph(model, *example, nn.cross_entropy, args.graph):
-        return 1
-    return 0
+    return save_and_draw(args, model, X_train, y_train, preds, "cross_entropy")
 
 
 def predict_digits(model: nn.MLP, X: list[list[float]]) -> list[int]:

@@ -59,6 +59,7 @@ BAD_FLAGS = [
     (["--save", "."], "--save"),
     (["--graph", "loss"], "--graph"),  # no extension: no format
     (["--graph", "no/such/dir/loss.svg"], "--graph"),
+    (["--test-size", "0.3"], "--test-size"),  # moons trains and judges on all its points
 ]
 
 
@@ -97,11 +98,17 @@ def test_graph_without_the_graphviz_package_says_what_to_install(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "flags, lr", [([], "0.1"), (["--optimizer", "adam"], "0.01"), (["--lr", "0.5"], "0.5")]
+    "flags, optimizer",
+    [
+        ([], "SGD(lr=0.1, momentum=0.9)"),
+        (["--momentum", "0.5"], "SGD(lr=0.1, momentum=0.5)"),
+        (["--optimizer", "adam"], "Adam(lr=0.01)"),
+        (["--lr", "0.5"], "SGD(lr=0.5, momentum=0.9)"),
+    ],
 )
-def test_the_learning_rate_is_the_one_given_or_the_optimizers_default(flags, lr, capsys):
+def test_the_header_names_the_optimizer_as_it_was_made(flags, optimizer, capsys):
     assert main([*flags, "--epochs", "1", "--no-progress", "--save", ""]) == 0
-    assert f"(lr={lr})" in capsys.readouterr().out
+    assert f"; {optimizer}; batch size" in capsys.readouterr().out.splitlines()[0]
 
 
 @pytest.mark.parametrize(
@@ -110,6 +117,9 @@ def test_the_learning_rate_is_the_one_given_or_the_optimizers_default(flags, lr,
         ([], nn.hinge_loss),
         (["--dataset", "spiral", "--optimizer", "adam"], nn.cross_entropy),
         (["--dataset", "linear"], nn.mse_loss),
+        (["--loss", "mse"], nn.mse_loss),
+        (["--dataset", "xor", "--loss", "mse"], nn.mse_loss),
+        (["--dataset", "circles", "--loss", "bce"], nn.binary_cross_entropy),
     ],
 )
 def test_the_last_line_is_the_final_models_loss_over_all_data_and_its_accuracy(
@@ -122,14 +132,52 @@ def test_the_last_line_is_the_final_models_loss_over_all_data_and_its_accuracy(
     assert match, out
     # recompute from the saved model, independently of the demo's own arithmetic
     dataset = flags[flags.index("--dataset") + 1] if "--dataset" in flags else "moons"
-    X, y = getattr(nn.datasets, f"make_{dataset}")(n=int(match[1]), noise=0.1, seed=0)
-    if loss is nn.hinge_loss:
-        y = [2 * t - 1 for t in y]
+    X, labels = getattr(nn.datasets, f"make_{dataset}")(n=int(match[1]), noise=0.1, seed=0)
+    y = labels
+    if loss in (nn.hinge_loss, nn.mse_loss) and dataset != "linear":
+        y = [2 * t - 1 for t in labels]  # the sign of the output is the class
     model = nn.load(path, nn.MLP)
     preds = [model(x) for x in X]
     assert float(match[2]) == pytest.approx(loss(preds, y).data, abs=1e-6)
-    accuracy = nn.accuracy(loss, preds, y)
-    if accuracy is None:
-        assert "accuracy" not in out.split("final model")[1].splitlines()[0]
+    last = out.split("final model")[1].splitlines()[0]
+    if dataset == "linear":
+        assert "accuracy" not in last
+        return
+    # the class each output stands for, worked out here from the outputs themselves
+    if loss is nn.cross_entropy:
+        guesses = [max(range(len(p)), key=lambda i, p=p: p[i].data) for p in preds]
     else:
-        assert f"accuracy {accuracy:.1%}" in out
+        threshold = 0.5 if loss is nn.binary_cross_entropy else 0.0
+        guesses = [int(p.data > threshold) for p in preds]
+    right = sum(g == t for g, t in zip(guesses, labels))
+    assert last.endswith(f"accuracy {right / len(X):.1%}")
+
+
+def test_the_text_plot_says_which_mark_and_region_is_which_class(capsys):
+    assert main(["--epochs", "20", "--no-progress", "--save", ""]) == 0
+    out = capsys.readouterr().out
+    legend = "class 0: points 'o', region blank; class 1: points 'x', region '.'"
+    assert legend in out
+    # the legend is the plot's: a mark of each class, on a region of each class
+    plot = out.split(legend)[1]
+    assert "o" in plot and "x" in plot and "." in plot
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a stand-in dot written as a shell script")
+def test_a_dot_that_fails_is_one_line_after_training_not_a_traceback(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dot").write_text(
+        "#!/bin/sh\ncat >/dev/null\necho 'Warning: something odd' >&2\n"
+        "echo 'Error: <stdin>: syntax error in line 1' >&2\nexit 1\n"
+    )
+    (bin_dir / "dot").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    result = run_demo("--epochs", "1", "--graph", str(tmp_path / "g.svg"), env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "could not draw the graph: Graphviz's dot failed (exit status 1): "
+        "Error: <stdin>: syntax error in line 1"
+    ]
+    assert "final model on all" in result.stdout  # the training was done and reported
