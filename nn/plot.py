@@ -344,11 +344,12 @@ class LivePlot:
 def _notebook_display() -> Any:
     """IPython's display when running in a notebook kernel, else None."""
     try:
-        from IPython import get_ipython  # type: ignore[import-not-found, import-untyped, unused-ignore]
+        # IPython 8 (the last for Python 3.10) exports get_ipython untyped and implicitly
+        from IPython import get_ipython  # type: ignore[import-not-found, import-untyped, attr-defined, unused-ignore]
         from IPython.display import display  # type: ignore[import-not-found, import-untyped, unused-ignore]
     except ImportError:
         return None
-    shell = get_ipython()
+    shell = get_ipython()  # type: ignore[no-untyped-call, unused-ignore]
     if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
         return None
     return display
