@@ -286,7 +286,11 @@ class Playground:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             try:
                 tree = ast.parse(source, "<cell>", "exec")
-                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+                last = tree.body[-1] if tree.body else None
+                if isinstance(last, ast.Expr):  # shown as a notebook shows a cell's value
+                    tree.body.pop()
+                else:
+                    last = None
                 exec(compile(tree, "<cell>", "exec"), self.namespace)
                 if last is not None:
                     value = eval(

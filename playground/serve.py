@@ -12,6 +12,7 @@ any other origin. A build whose inputs have not changed is reused.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import hashlib
 import http.server
@@ -88,7 +89,10 @@ def build(force: bool = False) -> Path:
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Static files with the types the page needs (WebAssembly must be application/wasm)."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    extensions_map = {  # noqa: RUF012  (the base class's own attribute, extended)
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        **TYPES,
+    }
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: errors only
         if not (len(args) > 1 and str(args[1]).startswith(("2", "3"))):
@@ -115,10 +119,8 @@ def main() -> int:
     httpd = server(args.port, site)
     print(f"gradstep playground ({size / 1e6:.1f} MB): http://127.0.0.1:{httpd.server_port}/")
     print("Ctrl-C stops it")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         httpd.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

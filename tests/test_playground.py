@@ -32,15 +32,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "playground"))
-import playground as pg  # noqa: E402  (the page's own Python, run here under CPython)
 import serve  # noqa: E402
+
+import playground as pg  # noqa: E402  (the page's own Python, run here under CPython)
 
 CHROMIUM = next(
     (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
 )
 CHROMEDRIVER = shutil.which("chromedriver")
 try:
-    import selenium  # noqa: F401
+    import selenium
 except ImportError:
     selenium = None
 MISSING = [
@@ -122,7 +123,8 @@ def open_page(driver: Any, url: str) -> float:
     """Open the page and wait until Python is ready; the seconds that took, from navigation."""
     driver.get("about:blank")
     driver.get(url)
-    wait_for("Python ready", lambda: driver.execute_script("return document.body.dataset.state") == "ready")
+    state = "return document.body.dataset.state"
+    wait_for("Python ready", lambda: driver.execute_script(state) == "ready")
     return float(driver.execute_script("return window.playground.ready / 1000"))
 
 
@@ -138,6 +140,11 @@ def pause(driver: Any) -> None:
     wait_for("the pause", lambda: driver.execute_script(
         "return document.body.dataset.training === 'paused'"))
     assert driver.find_element(By.ID, "train").text.startswith("Train")
+
+
+def percent(shown: str) -> float:
+    """A percentage as the page shows it ("97.0%"), or -1 for a dash."""
+    return float(shown[:-1]) if shown.endswith("%") else -1.0
 
 
 def full_loss(driver: Any) -> float:
@@ -203,8 +210,7 @@ def test_the_page_trains_the_moons_with_cpythons_numbers(site: str, browser: Any
     # train until the training accuracy reaches 95%, then pause
     browser.execute_script("window.longTasks.length = 0")
     browser.find_element(By.ID, "train").click()
-    wait_for("95% training accuracy", lambda: text(browser, "accuracy").rstrip("%") not in ("–", "")
-             and float(text(browser, "accuracy").rstrip("%")) >= 95)
+    wait_for("95% training accuracy", lambda: percent(text(browser, "accuracy")) >= 95)
     pause(browser)
     epochs = text(browser, "epoch")
     loss, code = cpython_loss(settings, int(epochs))
