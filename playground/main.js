@@ -4,7 +4,7 @@ import { makeData } from "./random.js";
 
 const worker = (window.playgroundWorker = new Worker(new URL("worker.js", import.meta.url), { type: "module" }));
 const $ = (selector) => document.querySelector(selector);
-const timings = (window.playground = { start: performance.timeOrigin, sliceSeconds: [] });
+const timings = (window.playground = { start: performance.timeOrigin, epochSeconds: [] });
 
 const DEFAULTS = {
   dataset: "moons", n: 200, noise: 0.1, test: 50, hidden: [8, 8], activation: "tanh",
@@ -166,16 +166,15 @@ function sizeCanvas(canvas) {
   return { ctx, width, height };
 }
 
-// A heat map of f(x) over the domain into ctx's rectangle, on a grid of cells.
-function heat(ctx, box, d, f, cells) {
+// A heat map into ctx's rectangle: value(x) on a grid of cells over the domain,
+// or values[j * cells + i] when the values are already computed.
+function heat(ctx, box, d, value, cells, values = null) {
   const image = ctx.createImageData(cells, cells);
   for (let j = 0; j < cells; j++) {
     for (let i = 0; i < cells; i++) {
-      const x = d.x[0] + ((i + 0.5) / cells) * (d.x[1] - d.x[0]);
-      const y = d.y[1] - ((j + 0.5) / cells) * (d.y[1] - d.y[0]);
-      const [r, g, b] = color(f([x, y]));
-      const k = 4 * (j * cells + i);
-      image.data.set([r, g, b, 255], k);
+      const v = values ? values[j * cells + i] : value(gridPoint(d, cells, i, j));
+      const [r, g, b] = color(v);
+      image.data.set([r, g, b, 255], 4 * (j * cells + i));
     }
   }
   const tile = document.createElement("canvas");
@@ -183,6 +182,13 @@ function heat(ctx, box, d, f, cells) {
   tile.getContext("2d").putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(tile, box.x, box.y, box.w, box.h);
+}
+
+function gridPoint(d, cells, i, j) {
+  return [
+    d.x[0] + ((i + 0.5) / cells) * (d.x[1] - d.x[0]),
+    d.y[1] - ((j + 0.5) / cells) * (d.y[1] - d.y[0]),
+  ];
 }
 
 function drawPlot() {
@@ -198,7 +204,7 @@ function drawPlot() {
   if (weights && !regression) {
     const out = (x) => forward(x).at(-1)[0];
     const scaled = settings.loss === "bce" ? (x) => 2 * out(x) - 1 : out;
-    heat(ctx, { x: 0, y: 0, w: width, h: height }, d, (x) => 0.75 * Math.max(-1, Math.min(1, scaled(x))), 60);
+    heat(ctx, { x: 0, y: 0, w: width, h: height }, d, (x) => 0.75 * Math.max(-1, Math.min(1, scaled(x))), 40);
   }
   if (weights && regression) {
     ctx.strokeStyle = "#1b5e20";
@@ -310,6 +316,12 @@ function drawNetwork() {
   svg.setAttribute("height", height);
   net.append(svg);
   const d = domain();
+  const cells = 12;
+  let outputs = null; // outputs[j * cells + i] = every layer's outputs at that cell
+  if (weights && !regression) {
+    outputs = [];
+    for (let j = 0; j < cells; j++) for (let i = 0; i < cells; i++) outputs.push(forward(gridPoint(d, cells, i, j)));
+  }
   let largest = 1e-9;
   if (weights) for (const layer of weights) for (const wb of layer) for (const w of wb.slice(0, -1)) largest = Math.max(largest, Math.abs(w));
   for (let l = 1; l < sizes.length; l++) {
@@ -334,11 +346,12 @@ function drawNetwork() {
     const first = spot(l, 0);
     const label = document.createElement("div");
     label.className = "label";
-    label.style.left = `${first.x - 10}px`;
+    label.style.left = `${first.x - 20}px`;
+    label.style.whiteSpace = "nowrap";
     label.style.top = "24px";
-    label.style.width = `${node + 20}px`;
+    label.style.width = `${node + 40}px`;
     const hidden = l > 0 && l < sizes.length - 1;
-    label.textContent = l === 0 ? "input" : hidden ? `${count} neurons` : "output";
+    label.textContent = l === 0 ? "input" : hidden ? `${count} neuron${count === 1 ? "" : "s"}` : "output";
     net.append(label);
     if (hidden) {
       const buttons = document.createElement("div");
@@ -382,7 +395,8 @@ function drawNetwork() {
           ctx.fillStyle = "white";
           ctx.fillRect(0, 0, node, node);
         } else {
-          heat(ctx, box, d, (x) => 0.8 * Math.max(-1, Math.min(1, shade(forward(x)[l - 1][i], name))), 16);
+          const values = outputs.map((o) => 0.8 * Math.max(-1, Math.min(1, shade(o[l - 1][i], name))));
+          heat(ctx, box, d, null, cells, values);
         }
       }
       net.append(canvas);
@@ -390,10 +404,20 @@ function drawNetwork() {
   });
 }
 
-function drawAll() {
-  drawPlot();
-  drawNetwork();
-  drawCurve();
+let drawing = false;
+function drawAll() { // at most once per frame, however fast the progress comes
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => {
+    drawing = false;
+    const start = performance.now();
+    drawPlot();
+    const plotted = performance.now();
+    drawNetwork();
+    const networked = performance.now();
+    drawCurve();
+    (timings.drawMs ||= []).push([plotted - start, networked - plotted, performance.now() - networked].map(Math.round));
+  });
 }
 
 // The data as nn.datasets makes them, drawn before Python has started.
@@ -488,7 +512,7 @@ worker.onmessage = ({ data: message }) => {
     const first = result.epoch - result.losses.length + 1;
     result.losses.forEach((v, i) => curve.train.push([first + i, v]));
     if (result.test_loss !== undefined && result.test_loss !== null) curve.test.push([result.epoch, result.test_loss]);
-    if (result.losses.length) timings.sliceSeconds.push(result.seconds / result.losses.length);
+    timings.epochSeconds.push(...result.epoch_seconds);
     showStatus(result);
     drawAll();
     if (!message.running && running && !result.error) setRunning(false);
@@ -505,7 +529,9 @@ worker.onmessage = ({ data: message }) => {
     $("#frame").max = String(frames - 1);
     $("#caption").textContent =
       `This point: x = (${result.x.map((v) => v.toFixed(3)).join(", ")}), target ${result.target}, ` +
-      `loss ${fmt(result.loss, 6)}. Every box shows its data and its grad (d loss / d value).`;
+      `loss ${fmt(result.loss, 6)}. Every box shows its data and its grad (d loss / d value).` +
+      (result.loss === 0 ? "\nIts loss is 0, so every grad is 0: it does not move the weights. " +
+        "Click a point near the boundary to see gradient flow." : "");
     showSvg(result.svg);
     $("#frame").value = "0";
     $("#frame-count").textContent = `step 0 of ${frames - 1}`;
@@ -515,7 +541,8 @@ worker.onmessage = ({ data: message }) => {
     const { result } = message;
     if (String(result.k) !== $("#frame").value) return; // the learner has moved on
     showSvg(result.svg);
-    $("#caption").textContent = result.caption;
+    // the frame's own step number, not the step's place among every node's
+    $("#caption").textContent = result.caption.replace(/^step \d+\/\d+: /, `step ${result.k}: `);
   } else if (type === "output") {
     $("#cell-output").textContent = message.text || "(nothing printed)";
   } else if (type === "error") {

@@ -71,7 +71,7 @@ function setup(settings) {
 }
 
 function trainSlice(epochs) {
-  const result = call("train", epochs, 0.12);
+  const result = call("train", epochs, 0.2);
   if (result.error) {
     running = false;
     post("error", { message: result.error });

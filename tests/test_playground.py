@@ -14,6 +14,7 @@ saying what is missing, except under GRADSTEP_REQUIRE_BROWSER=1 (as CI sets).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -31,6 +32,8 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+if not (ROOT / "playground" / "serve.py").is_file():  # e.g. the source distribution's tests
+    pytest.skip("the playground's sources are not here", allow_module_level=True)
 sys.path.insert(0, str(ROOT / "playground"))
 import serve  # noqa: E402
 
@@ -234,7 +237,7 @@ def test_the_page_trains_the_moons_with_cpythons_numbers(site: str, browser: Any
     assert text(browser, "frame-count").startswith("step 0 of ")
     first = browser.find_element(By.ID, "graph").get_attribute("innerHTML")
     browser.find_element(By.ID, "next").click()
-    wait_for("step 1", lambda: text(browser, "caption").startswith("step 1/"))
+    wait_for("step 1", lambda: text(browser, "caption").startswith("step 1: "))
     assert text(browser, "frame-count").startswith("step 1 of ")
     assert browser.find_element(By.ID, "graph").get_attribute("innerHTML") != first
     browser.find_element(By.ID, "prev").click()
@@ -270,23 +273,24 @@ def test_the_url_restores_a_set_up(site: str, browser: Any) -> None:
     assert text(browser, "layer-count") == "2 hidden layers"
 
     # the epoch time of 2-16-16-1 on 200 moons, here against CPython's (printed, not judged)
-    browser.execute_script("window.playground.sliceSeconds.length = 0; window.longTasks.length = 0")
+    browser.execute_script("window.playground.epochSeconds.length = 0; window.longTasks.length = 0")
     browser.find_element(By.ID, "train").click()
-    wait_for("ten slices", lambda: browser.execute_script(
-        "return window.playground.sliceSeconds.length >= 10"))
+    wait_for("40 epochs", lambda: browser.execute_script(
+        "return window.playground.epochSeconds.length >= 40"))
     pause(browser)
-    page = statistics.median(browser.execute_script("return window.playground.sliceSeconds"))
+    page = statistics.median(browser.execute_script("return window.playground.epochSeconds"))
     FIGURES["long tasks over 50 ms while training 2-16-16-1"] = browser.execute_script(
         "return window.longTasks.map(t => Math.round(t.ms))")
     namespace: dict[str, Any] = {}
     exec(pg.code(settings), namespace)
-    start = time.perf_counter()
+    ends: list[float] = []
     import nn
 
     nn.fit(namespace["model"], namespace["X_train"], namespace["y_train"],
-           loss=namespace["loss"], optimizer=namespace["optimizer"], epochs=20, batch_size=10,
-           seed=7, compile=True, progress=False)
-    cpython = (time.perf_counter() - start) / 20
+           loss=namespace["loss"], optimizer=namespace["optimizer"], epochs=40, batch_size=10,
+           seed=7, compile=True, progress=False,
+           callbacks=[lambda model, history: ends.append(time.perf_counter())])
+    cpython = statistics.median(b - a for a, b in itertools.pairwise(ends))
     FIGURES["epoch ms page"] = round(1000 * page, 2)
     FIGURES["epoch ms CPython"] = round(1000 * cpython, 2)
     FIGURES["epoch ratio"] = round(page / cpython, 2)
