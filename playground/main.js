@@ -4,7 +4,7 @@ import { makeData } from "./random.js";
 
 const worker = (window.playgroundWorker = new Worker(new URL("worker.js", import.meta.url), { type: "module" }));
 const $ = (selector) => document.querySelector(selector);
-const timings = (window.playground = { start: performance.timeOrigin, epochSeconds: [] });
+const timings = (window.playground = { start: performance.timeOrigin, epochSeconds: [], drawMs: [] });
 
 const DEFAULTS = {
   dataset: "moons", n: 200, noise: 0.1, test: 50, hidden: [8, 8], activation: "tanh",
@@ -28,6 +28,7 @@ let running = false;
 let ready = false;
 let selected = null; // {split, index} of the clicked point
 let frames = 0;
+let pendingSetups = 0; // set-ups asked for and not yet made: older progress is stale
 
 // ---- settings and the URL's hash ----
 
@@ -93,10 +94,9 @@ function restart() {
   curve = { train: [], test: [] };
   clearGraph();
   preview();
-  if (ready) {
-    setBusy(true, "Setting up…");
-    worker.postMessage({ type: "setup", settings });
-  }
+  if (ready) setBusy(true, "Setting up…");
+  pendingSetups++;
+  worker.postMessage({ type: "setup", settings }); // (before Python is ready, it waits its turn)
 }
 
 // ---- drawing ----
@@ -120,16 +120,20 @@ function activate(name, z) {
 function forward(x) {
   const outputs = [];
   let input = x;
-  weights.forEach((layer, l) => {
+  for (let l = 0; l < weights.length; l++) {
+    const layer = weights[l];
     const last = l === weights.length - 1;
     const name = last ? (settings.loss === "bce" ? "sigmoid" : "linear") : settings.activation;
-    input = layer.map((wb) => {
+    const out = new Float64Array(layer.length);
+    for (let j = 0; j < layer.length; j++) {
+      const wb = layer[j];
       let z = wb[wb.length - 1];
       for (let i = 0; i < input.length; i++) z += wb[i] * input[i];
-      return activate(name, z);
-    });
-    outputs.push(input);
-  });
+      out[j] = activate(name, z);
+    }
+    outputs.push(out);
+    input = out;
+  }
   return outputs;
 }
 
@@ -295,8 +299,16 @@ function drawCurve() {
 
 // The network: inputs, each hidden neuron as a small heat map of its own output,
 // the output neuron; the weights as lines, blue positive and orange negative.
+let netCache = { key: "", lines: [], canvases: [] }; // the elements, kept while the layout holds
+
 function drawNetwork() {
   const net = $("#net");
+  const key = JSON.stringify([settings, net.clientWidth, data.train.length]);
+  if (key !== netCache.key) buildNetwork(net, key);
+  paintNetwork();
+}
+
+function buildNetwork(net, key) {
   const regression = settings.dataset === "linear";
   const sizes = [regression ? 1 : 2, ...settings.hidden, 1];
   const node = net.clientWidth < 420 ? 26 : 34;
@@ -316,18 +328,10 @@ function drawNetwork() {
   svg.setAttribute("height", height);
   net.append(svg);
   const d = domain();
-  const cells = 12;
-  let outputs = null; // outputs[j * cells + i] = every layer's outputs at that cell
-  if (weights && !regression) {
-    outputs = [];
-    for (let j = 0; j < cells; j++) for (let i = 0; i < cells; i++) outputs.push(forward(gridPoint(d, cells, i, j)));
-  }
-  let largest = 1e-9;
-  if (weights) for (const layer of weights) for (const wb of layer) for (const w of wb.slice(0, -1)) largest = Math.max(largest, Math.abs(w));
+  netCache = { key, lines: [], canvases: [], node };
   for (let l = 1; l < sizes.length; l++) {
     for (let j = 0; j < sizes[l]; j++) {
       for (let i = 0; i < sizes[l - 1]; i++) {
-        const w = weights ? weights[l - 1][j][i] : 0;
         const a = spot(l - 1, i);
         const b = spot(l, j);
         const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
@@ -335,10 +339,11 @@ function drawNetwork() {
         line.setAttribute("y1", a.y + node / 2);
         line.setAttribute("x2", b.x);
         line.setAttribute("y2", b.y + node / 2);
-        line.setAttribute("stroke", weights ? (w >= 0 ? "#0877bd" : "#f59322") : "#ccc");
-        line.setAttribute("stroke-width", weights ? (0.4 + 3.6 * Math.abs(w) / largest).toFixed(2) : 0.6);
+        line.setAttribute("stroke", "#ccc");
+        line.setAttribute("stroke-width", "0.6");
         line.setAttribute("stroke-opacity", "0.7");
         svg.append(line);
+        netCache.lines.push([l, j, i, line]);
       }
     }
   }
@@ -387,21 +392,51 @@ function drawNetwork() {
         canvas.title = regression ? "x" : `x${i + 1}`;
         if (regression) heat(ctx, box, d, (x) => 0.8 * x[0], 12);
         else heat(ctx, box, d, (x) => 0.8 * Math.max(-1, Math.min(1, x[i] / 1.5)), 12);
-      } else if (weights) {
-        const last = l === sizes.length - 1;
-        const name = last ? (settings.loss === "bce" ? "sigmoid" : "linear") : settings.activation;
-        canvas.title = last ? "the output" : `layer ${l}, neuron ${i + 1}`;
-        if (regression) {
-          ctx.fillStyle = "white";
-          ctx.fillRect(0, 0, node, node);
-        } else {
-          const values = outputs.map((o) => 0.8 * Math.max(-1, Math.min(1, shade(o[l - 1][i], name))));
-          heat(ctx, box, d, null, cells, values);
-        }
+      } else {
+        canvas.title = l === sizes.length - 1 ? "the output" : `layer ${l}, neuron ${i + 1}`;
+        netCache.canvases.push([l, i, ctx]);
       }
       net.append(canvas);
     }
   });
+}
+
+// The weights and each neuron's heat map, into the elements buildNetwork made.
+function paintNetwork() {
+  if (!weights || weights.length !== settings.hidden.length + 1) return;
+  const regression = settings.dataset === "linear";
+  let largest = 1e-9;
+  for (const layer of weights) for (const wb of layer) for (let i = 0; i < wb.length - 1; i++) largest = Math.max(largest, Math.abs(wb[i]));
+  for (const [l, j, i, line] of netCache.lines) {
+    const w = weights[l - 1][j][i];
+    line.setAttribute("stroke", w >= 0 ? "#0877bd" : "#f59322");
+    line.setAttribute("stroke-width", (0.4 + 3.6 * Math.abs(w) / largest).toFixed(2));
+  }
+  const d = domain();
+  const cells = 12;
+  const node = netCache.node;
+  const box = { x: 0, y: 0, w: node, h: node };
+  const outputs = []; // outputs[j * cells + i]: every layer's outputs at that cell
+  if (!regression) for (let j = 0; j < cells; j++) for (let i = 0; i < cells; i++) outputs.push(forward(gridPoint(d, cells, i, j)));
+  for (const [l, i, ctx] of netCache.canvases) {
+    const last = l === weights.length;
+    const name = last ? (settings.loss === "bce" ? "sigmoid" : "linear") : settings.activation;
+    if (regression) { // a neuron's output along x, as a curve
+      ctx.fillStyle = "white";
+      ctx.fillRect(0, 0, node, node);
+      const ys = [];
+      for (let k = 0; k <= 20; k++) ys.push(forward([-1 + k / 10])[l - 1][i]);
+      const lo = Math.min(...ys);
+      const span = Math.max(...ys) - lo || 1;
+      ctx.strokeStyle = "#1b5e20";
+      ctx.beginPath();
+      ys.forEach((y, k) => ctx[k ? "lineTo" : "moveTo"]((k / 20) * node, node - 3 - ((y - lo) / span) * (node - 6)));
+      ctx.stroke();
+    } else {
+      const values = outputs.map((o) => 0.8 * Math.max(-1, Math.min(1, shade(o[l - 1][i], name))));
+      heat(ctx, box, d, null, cells, values);
+    }
+  }
 }
 
 let drawing = false;
@@ -409,14 +444,16 @@ function drawAll() { // at most once per frame, however fast the progress comes
   if (drawing) return;
   drawing = true;
   requestAnimationFrame(() => {
-    drawing = false;
     const start = performance.now();
     drawPlot();
-    const plotted = performance.now();
-    drawNetwork();
-    const networked = performance.now();
     drawCurve();
-    (timings.drawMs ||= []).push([plotted - start, networked - plotted, performance.now() - networked].map(Math.round));
+    const plotted = performance.now();
+    requestAnimationFrame(() => {
+      drawing = false;
+      const networkStart = performance.now();
+      drawNetwork();
+      timings.drawMs.push([plotted - start, performance.now() - networkStart].map(Math.round));
+    });
   });
 }
 
@@ -464,13 +501,24 @@ function setRunning(on) {
 
 // ---- the gradient of one point ----
 
+const GRAPH_NOTE = $("#graph-note").textContent;
+
 function clearGraph() {
   selected = null;
+  $("#graph-note").textContent = GRAPH_NOTE;
   frames = 0;
   $("#graph").replaceChildren();
   $(".player").hidden = true;
   $("#caption").hidden = true;
   $("#graph-note").hidden = false;
+}
+
+// Training changes the weights and the grads the drawing showed: it is gone.
+function staleGraph() {
+  if (selected === null) return;
+  clearGraph();
+  $("#graph-note").textContent = "Training changed the weights: click a point again to see its gradient now.";
+  drawPlot();
 }
 
 function showFrame(k) {
@@ -492,12 +540,14 @@ function showSvg(svg) {
 worker.onmessage = ({ data: message }) => {
   const { type } = message;
   if (type === "booted") {
+    timings.pyodideSeconds = message.pyodide;
     timings.pythonSeconds = message.seconds;
   } else if (type === "ready") {
-    ready = true;
-    setBusy(true, "Setting up…");
-    worker.postMessage({ type: "setup", settings });
+    setMessage("Setting up…");
   } else if (type === "setup") {
+    ready = true;
+    pendingSetups--;
+    if (pendingSetups > 0) return; // a newer set-up is on its way
     data = message.data;
     showStatus(message.status);
     setBusy(false, message.compiled ? "" : "binary cross-entropy trains on the graph (it does not compile)");
@@ -507,6 +557,7 @@ worker.onmessage = ({ data: message }) => {
       document.body.dataset.state = "ready";
     }
   } else if (type === "progress") {
+    if (pendingSetups > 0) return;
     const { result } = message;
     if (result.error) return;
     const first = result.epoch - result.losses.length + 1;
@@ -586,11 +637,13 @@ $("#train").onclick = () => {
   } else {
     setMessage("");
     setRunning(true);
+    staleGraph();
     worker.postMessage({ type: "train" });
   }
 };
 $("#step").onclick = () => {
   setRunning(false);
+  staleGraph();
   worker.postMessage({ type: "step" });
 };
 $("#plot").addEventListener("click", (event) => {
@@ -639,5 +692,5 @@ window.addEventListener("resize", () => {
 
 showSettings();
 writeHash();
-preview();
+restart();
 requestAnimationFrame(() => setTimeout(() => (timings.firstPaint = performance.now())));

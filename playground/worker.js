@@ -17,16 +17,17 @@ const fetched = async (path) => {
 
 async function boot() {
   const start = performance.now();
-  const manifest = fetched("site.json").then((r) => r.json());
+  // the wheels and the page's Python download while Pyodide starts
+  const wheels = fetched("site.json")
+    .then((r) => r.json())
+    .then((manifest) => Promise.all(manifest.wheels.map((w) => fetched(`wheels/${w}`).then((r) => r.arrayBuffer()))));
   const source = fetched("playground.py").then((r) => r.text());
   pyodide = await loadPyodide({ indexURL: new URL("pyodide/", site).href });
-  for (const wheel of (await manifest).wheels) {
-    const bytes = await (await fetched(`wheels/${wheel}`)).arrayBuffer();
-    pyodide.unpackArchive(bytes, "wheel");
-  }
+  const started = performance.now();
+  for (const bytes of await wheels) pyodide.unpackArchive(bytes, "wheel");
   pyodide.FS.writeFile("/home/pyodide/playground.py", await source);
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide'); import playground");
-  post("booted", { seconds: (performance.now() - start) / 1000 });
+  post("booted", { pyodide: (started - start) / 1000, seconds: (performance.now() - start) / 1000 });
 }
 
 async function loadViz() {
