@@ -72,6 +72,7 @@ function showSettings() {
     out.textContent = out.dataset.for === "test" ? `${value}%` : String(value);
   }
   const regression = settings.dataset === "linear";
+  for (const item of document.querySelectorAll(".classes")) item.hidden = regression;
   for (const option of $("select[name=loss]").options) option.disabled = regression && option.value !== "mse";
   $("#layer-count").textContent = `${settings.hidden.length} hidden layer${settings.hidden.length === 1 ? "" : "s"}`;
   $("#add-layer").disabled = settings.hidden.length >= MAX_LAYERS;
@@ -315,10 +316,10 @@ function buildNetwork(net, key) {
   const gap = 8;
   const tallest = Math.max(...sizes);
   const height = 44 + tallest * (node + gap) + 6;
-  const columnWidth = Math.max(node + 30, Math.min(180, (net.clientWidth - node - 4) / Math.max(sizes.length - 1, 1)));
-  const width = Math.max(net.clientWidth, columnWidth * (sizes.length - 1) + node + 4);
+  const columnWidth = Math.max(node + 30, Math.min(180, (net.clientWidth - node - 44) / Math.max(sizes.length - 1, 1)));
+  const width = Math.max(net.clientWidth, columnWidth * (sizes.length - 1) + node + 40);
   const spot = (l, i) => ({
-    x: 2 + l * columnWidth,
+    x: 20 + l * columnWidth,
     y: 44 + (tallest - sizes[l]) * (node + gap) / 2 + i * (node + gap),
   });
   net.replaceChildren();
