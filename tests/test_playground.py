@@ -163,7 +163,8 @@ def cpython_loss(settings: dict[str, Any], epochs: int) -> tuple[float, str]:
 
 
 def same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300)
+    """Equal to 1e-12 relative: the last digit may differ between Python builds."""
+    return math.isclose(a, b, rel_tol=1e-12)
 
 
 def check_network_and_console(driver: Any, origin: str, seen_wasm: bool = True) -> None:
@@ -217,7 +218,11 @@ def test_the_page_trains_the_moons_with_cpythons_numbers(site: str, browser: Any
     pause(browser)
     epochs = text(browser, "epoch")
     loss, code = cpython_loss(settings, int(epochs))
-    assert same(full_loss(browser), loss), (epochs, full_loss(browser), loss)
+    # Python versions round some sums differently in the last bit (3.12 made float
+    # sum() compensated; Pyodide is 3.14, this CPython may be older), and each step of
+    # training carries such a difference on: after 60 epochs of the moons, 3.11 and 3.12
+    # differ by 8e-13 relative, 3.11 and the page by 2e-12. Hence a looser bound here.
+    assert math.isclose(full_loss(browser), loss, rel_tol=1e-9), (epochs, full_loss(browser), loss)
     assert text(browser, "code") == code
     FIGURES["long tasks over 50 ms while training"] = browser.execute_script(
         "return window.longTasks.map(t => Math.round(t.ms))"
