@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from autograd import Value
+from nn.collector import cycle_collector_paused
 from nn.compiled import CompiledStep
 from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
@@ -36,29 +35,6 @@ class Diverged(FloatingPointError):
 ModelT = TypeVar("ModelT", bound=Module)
 # Called after each epoch with the model and the history so far; True stops training.
 Callback = Callable[[ModelT, History], bool | None]
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of a training step.
-
-    gradstep graphs hold no reference cycles, so reference counting frees them
-    the moment a step ends; the cyclic collector would only re-scan the tens of
-    thousands of live nodes a step builds, which costs about 40% of the step.
-
-    Example:
-        >>> import gc
-        >>> with cycle_collector_paused():
-        ...     gc.isenabled()
-        False
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def fit(
