@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autograd.draw import GradView, _draw, name, number
+from autograd.draw import Frame, GradView, draw_graph, name, number
 from autograd.engine import Value, topological_order
 from autograd.render import _png, fit_to_page
 
@@ -82,6 +82,11 @@ class BackwardStep:
             state = "changed" if node in changed else "final" if node in done else "partial"
             views[node] = GradView(grad, state)
         return views
+
+    def frame(self) -> Frame:
+        """This step as `draw_graph(root, highlight=step)` draws it: the node passing
+        gradient on, outlined, and every grad as it stands right after the step."""
+        return Frame(self.grad_views(), self.node)
 
     def __str__(self) -> str:
         where = f"step {self.index + 1}/{len(self.order)}"
@@ -201,7 +206,6 @@ class BackwardPlayer:
                 f"{len(steps) + 1} frames is more than max_frames={max_frames}: play a smaller "
                 "expression, or raise max_frames"
             )
-        order = topological_order(root)
         seed = GradView(steps[0].grad if steps else root.grad, "changed")
         views = [{root: seed}] + [s.grad_views() for s in steps]
         widest = max(len(number(v.grad)) for frame in views for v in frame.values() if v.grad)
@@ -213,22 +217,23 @@ class BackwardPlayer:
         ] + [_caption(s) for s in steps]
         self.headlines = [f"start: {out} has grad {number(seed.grad or 0.0)}"]
         self.headlines += [_headline(s) for s in steps]
-        self.drawings: list[Any] = []
-        for frame, step in zip(views, [None, *steps]):
-            self.drawings.append(
-                _draw(
-                    root,
-                    rankdir,
-                    parameters=set(parameters) if parameters is not None else None,
-                    max_nodes=max_frames * 4,
-                    color_by_grad=color_by_grad,
+        params = list(parameters) if parameters is not None else None  # one pass for all frames
+        self.drawings: list[Any] = [
+            draw_graph(
+                root,
+                rankdir,
+                parameters=params,
+                max_nodes=max_frames * 4,
+                color_by_grad=color_by_grad,
+                highlight=Frame(
+                    frame,
                     current=step.node if step is not None else root,
                     passing=step is not None,
-                    views=frame,
                     cell_chars=widest,
-                    order=order,
-                )
+                ),
             )
+            for frame, step in zip(views, [None, *steps])
+        ]
         self.frames = [fit_to_page(d.pipe(format="svg").decode("utf-8")) for d in self.drawings]
         self.root_name = out
 

@@ -1,12 +1,14 @@
-"""The network picture: neurons in columns, one edge per weight, a legend for the colours."""
+"""Drawing networks: the network picture (neurons in columns, one edge per weight, a
+legend for the colours), and the neuron and layer boxes of `draw_graph(collapse=...)`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from autograd.draw import BORDER, FONT, INPUT, PAGE, number
+from autograd import Value
+from autograd.draw import BORDER, FONT, GROUPINGS, INPUT, PAGE, GroupBox, is_parameter, number
 from autograd.render import Drawing, new_digraph
-from nn.module import MLP
+from nn.module import ACTIVATIONS, MLP
 
 COLUMN = 2.4  # inches between layers
 ROW = 0.95  # inches between neurons, for layers of up to 7; taller layers are packed closer
@@ -157,3 +159,98 @@ def _legend(largest: float, word: str) -> str:
         f'<td width="12"></td><td align="left">edge: a weight\'s {word} (wider: larger)<br/>'
         f"fill: a neuron's bias {word}</td></tr></table>>"
     )
+
+
+class NeuronGrouping:
+    """`draw_graph(loss, collapse="neuron")` (or `"layer"`): one box per neuron or layer.
+
+    nn names each parameter by where it sits (`L1.N3.w1`: layer L1, its neuron
+    N3, weight 1; see `Module.named_parameters`), and labels it so: a parameter's
+    neuron is its label without the last part, its layer the first part. A
+    computed node joins a group if one of its inputs is a parameter of that group,
+    or if all its inputs already belong to that group.
+
+    Example:
+        >>> from autograd import draw_graph
+        >>> model = MLP(2, [3, 1], seed=0)
+        >>> source = draw_graph(model([1.0, 2.0]), collapse="layer").source
+        >>> "<b>layer L1 (tanh)</b>" in source and "<b>layer L2 (linear)</b>" in source
+        True
+    """
+
+    def __init__(self, level: str) -> None:
+        self.level = level  # "neuron" or "layer"
+        self.legend = f"a {level}: its output and its parameters' grads"
+
+    def assign(self, order: list[Value]) -> dict[Value, str]:
+        group: dict[Value, str] = {}
+        for node in order:
+            if is_parameter(node):
+                parts = node.label.split(".")
+                group[node] = parts[0] if self.level == "layer" else ".".join(parts[:-1])
+                continue
+            if not node.inputs:
+                continue
+            from_params = {group[i] for i in node.inputs if is_parameter(i) and i in group}
+            if len(from_params) == 1:
+                group[node] = from_params.pop()
+                continue
+            from_inputs = {group.get(i) for i in node.inputs}
+            if len(from_inputs) == 1 and None not in from_inputs:
+                group[node] = from_inputs.pop()  # type: ignore[assignment]
+        return group
+
+    def sort_key(self, group: str) -> list[Any]:
+        return _natural_key(group)
+
+    def column(self, group: str) -> str:
+        return group.split(".")[0]  # a layer: its neurons one below the other, N1 on top
+
+    def box(self, group: str, members: list[Value]) -> GroupBox:
+        """A neuron: its output and the output's grad; a layer: how many neurons; both:
+        their parameters' gradients."""
+        params = sorted(
+            (v for v in members if is_parameter(v)), key=lambda p: _natural_key(p.label)
+        )
+        computed = [v for v in members if v.inputs]
+        out = computed[-1] if computed else members[-1]
+        ops = [v.op for v in computed]
+        activation = ops[-1] if ops and ops[-1] in ACTIVATIONS else "linear"
+        rows: list[tuple[str, str]] = []
+        if self.level == "neuron":
+            rows += [("output", number(out.data)), ("its grad", number(out.grad))]
+        else:
+            rows.append(("neurons", str(len({p.label.rsplit(".", 1)[0] for p in params}))))
+        rows += _parameter_grad_rows(params, group)
+        return GroupBox(f"{self.level} {group} ({activation})", rows, [p.grad for p in params])
+
+
+def _natural_key(label: str) -> list[Any]:
+    """Sort "L1.N10" after "L1.N9": numbers inside labels compare as numbers."""
+    key: list[Any] = []
+    for part in label.split("."):
+        head = part.rstrip("0123456789")
+        tail = part[len(head) :]
+        key.append((head, int(tail) if tail else -1))
+    return key
+
+
+def _parameter_grad_rows(params: list[Value], group: str) -> list[tuple[str, str]]:
+    """The parameters' gradients, as a learner reads them: each of them if few, else the
+    largest, named within the group (`w2` in a neuron, `N3.w2` in a layer)."""
+
+    def short(p: Value) -> str:
+        return p.label[len(group) + 1 :] if p.label.startswith(group + ".") else p.label
+
+    rows = []
+    for kind in ("w", "b"):
+        some = [p for p in params if short(p).split(".")[-1].startswith(kind)]
+        if len(some) <= 3:
+            rows += [(f"grad {short(p)}", number(p.grad)) for p in some]
+        else:
+            big = max(some, key=lambda p: abs(p.grad))
+            rows.append((f"largest grad {kind}", f"{number(big.grad)} ({short(big)})"))
+    return rows
+
+
+GROUPINGS.update(neuron=NeuronGrouping("neuron"), layer=NeuronGrouping("layer"))
