@@ -10,11 +10,13 @@ and a slider step through them.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -320,48 +322,15 @@ _CAPTION_STYLE = (
 def _script(uid: str) -> str:
     """Turn the list of steps into a player: one frame at a time, buttons, a slider, keys."""
     return (
-        "(function() {\n"
-        f"  var root = document.getElementById({json.dumps(uid)});\n"
-        "  if (!root || root.dataset.ready) return;\n"
-        "  root.dataset.ready = '1';\n"
-        "  var steps = Array.prototype.slice.call(root.querySelectorAll('.gs-step'));\n"
-        "  var bar = document.createElement('div');\n"
-        "  bar.style.cssText = 'display:flex;gap:8px;align-items:center;margin:4px 0';\n"
-        '  bar.innerHTML = \'<button type="button" data-go="-1">&#9664; previous</button>\' +\n'
-        '    \'<input type="range" min="0" max="\' + (steps.length - 1) + \'" value="0" \' +\n'
-        '    \'style="flex:1" aria-label="frame">\' +\n'
-        '    \'<button type="button" data-go="1">next &#9654;</button>\' +\n'
-        "    '<span style=\"min-width:7em\"></span>';\n"
-        "  root.insertBefore(bar, root.firstChild);\n"
-        "  var hint = root.querySelector('.gs-hint');\n"
-        "  if (hint) hint.remove();\n"
-        "  var slider = bar.querySelector('input'), counter = bar.querySelector('span');\n"
-        "  steps.forEach(function(s) {\n"
-        "    if (s.tagName !== 'DETAILS') return;\n"
-        "    s.open = true;\n"
-        "    s.querySelector('summary').style.display = 'none';\n"
-        "  });\n"
-        "  var current = 0;\n"
-        "  function show(i) {\n"
-        "    current = Math.max(0, Math.min(steps.length - 1, i));\n"
-        "    steps.forEach(function(s, k) {\n"
-        "      s.style.display = k === current ? 'block' : 'none';\n"
-        "    });\n"
-        "    slider.value = current;\n"
-        "    counter.textContent = 'frame ' + (current + 1) + ' of ' + steps.length;\n"
-        "  }\n"
-        "  bar.querySelectorAll('button').forEach(function(b) {\n"
-        "    b.addEventListener('click', function() { show(current + parseInt(b.dataset.go)); });\n"
-        "  });\n"
-        "  slider.addEventListener('input', function() { show(parseInt(slider.value)); });\n"
-        "  root.tabIndex = 0;\n"
-        "  root.addEventListener('keydown', function(e) {\n"
-        "    if (e.key === 'ArrowRight') show(current + 1);\n"
-        "    if (e.key === 'ArrowLeft') show(current - 1);\n"
-        "  });\n"
-        "  show(0);\n"
-        "})();"
+        f"(function() {{\n{_player_js()}"
+        f"gradstepPlayer(document.getElementById({json.dumps(uid)}));\n}})();"
     )
+
+
+@functools.cache
+def _player_js() -> str:
+    """The player's controls, shipped beside this module as player.js."""
+    return (resources.files("autograd") / "player.js").read_text(encoding="utf-8")
 
 
 def backward_player(root: Value, grad: float = 1.0, **options: Any) -> BackwardPlayer:
