@@ -3,12 +3,13 @@ legend for the colours), and the neuron and layer boxes of `draw_graph(collapse=
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
 from autograd.draw import BORDER, FONT, GROUPINGS, INPUT, PAGE, GroupBox, is_parameter, number
 from autograd.render import Drawing, new_digraph
-from nn.module import ACTIVATIONS, MLP
+from nn.module import ACTIVATIONS, MLP, Layer
 
 COLUMN = 2.4  # inches between layers
 ROW = 0.95  # inches between neurons, for layers of up to 7; taller layers are packed closer
@@ -52,22 +53,11 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
         raise TypeError(f"draw_network draws an nn.MLP, got {type(model).__name__}")
     if show not in ("grad", "value"):
         raise ValueError(f"show must be 'grad' or 'value', got {show!r}")
-
-    def amount(p: Any) -> float:
-        return float(p.grad if show == "grad" else p.data)
-
-    def shown(x: float) -> str:  # rounding noise (5e-18 beside 0.2) reads as 0
-        return number(0.0 if abs(x) < 1e-9 * largest else x)
-
-    params = model.parameters()
-    largest = max((abs(amount(p)) for p in params), default=0.0)
     tallest = max(model.nin, *model.nouts)
-    row = min(ROW, TALLEST / tallest)
-    compact = row < 0.7  # one line per neuron instead of two
-    word = "grad" if show == "grad" else "value"
-
+    style = _Style(show, 0.0, min(ROW, TALLEST / tallest))
+    style.largest = max((abs(style.amount(p)) for p in model.parameters()), default=0.0)
     graph = new_digraph(
-        f"network picture of {model!r}: edges and neuron fills show each parameter's {word}",
+        f"network picture of {model!r}: edges and neuron fills show each parameter's {style.word}",
         engine="neato",  # positions pinned: columns by layer, neurons in order top to bottom
         graph_attr={
             "splines": "line",
@@ -75,12 +65,12 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
             "fontname": FONT,
             "fontsize": "12",
             "labelloc": "b",
-            "label": _legend(largest, word),
+            "label": _legend(style.largest, style.word),
             "size": f"{PAGE / 72:.2f},100",  # inches: a wider network is scaled to the page
         },
         node_attr={"fontname": FONT, "fontsize": "12", "style": "filled", "color": BORDER},
     )
-    top = (tallest - 1) * row / 2 + 0.6
+    top = (tallest - 1) * style.row / 2 + 0.6
     titles = ["inputs"] + [
         f"L{i} ({layer.activation or 'linear'})" for i, layer in enumerate(model.layers, 1)
     ]
@@ -92,55 +82,84 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
             style="",
             pos=f"{column * COLUMN:.2f},{top:.2f}!",
         )
-
     previous = []
     for i in range(1, model.nin + 1):
         graph.node(
             f"x{i}",
             label=f"x{i}",
             shape="circle",
-            width=f"{min(0.55, row * 0.8):.2f}",
+            width=f"{min(0.55, style.row * 0.8):.2f}",
             fixedsize="true",
             fillcolor=INPUT,
-            pos=_pos(0, i - 1, model.nin, row),
+            pos=_pos(0, i - 1, model.nin, style.row),
             tooltip=f"input x{i}",
         )
         previous.append(f"x{i}")
     for li, layer in enumerate(model.layers, start=1):
-        current = []
-        for ni, neuron in enumerate(layer.neurons, start=1):
-            node = f"L{li}N{ni}"
-            b = amount(neuron.b)
-            graph.node(
-                node,
-                label=f"N{ni}{':' if compact else chr(10)} b {word} {shown(b)}",
-                shape="box",
-                style="rounded,filled",
-                # wide enough for its label: about 0.085 inch a character at 10-11 pt
-                width=f"{max(1.45, 0.085 * len(f'N{ni}: b {word} {shown(b)}') + 0.3):.2f}",
-                height=f"{row * 0.75:.2f}" if compact else "0.55",
-                fixedsize="true",
-                fontsize="10" if compact else "11",
-                fillcolor=_colour(b, largest),
-                fontcolor="white" if _strength(b, largest) > 0.7 else "black",
-                pos=_pos(li, ni - 1, layer.nout, row),
-                tooltip=f"{neuron.b.label}: bias {word} {shown(b)}",
-            )
-            current.append(node)
-        for ni, neuron in enumerate(layer.neurons):
-            for source, w in zip(previous, neuron.w):
-                a = amount(w)
-                graph.edge(
-                    source,
-                    current[ni],
-                    color=_colour(a, largest) if a else "#dddddd",
-                    penwidth=f"{0.6 + 5.0 * _strength(a, largest):.2f}",
-                    arrowhead="none",
-                    tooltip=f"{w.label}: weight {word} {number(a)}",
-                )
-        previous = current
+        previous = _draw_layer(graph, layer, li, previous, style)
     drawing: Drawing = graph
     return drawing
+
+
+@dataclass
+class _Style:
+    """What the network picture shows (`show`: "grad" or "value") and on what scale."""
+
+    show: str
+    largest: float  # the largest magnitude shown: the colour scale's end
+    row: float  # inches between neurons
+
+    @property
+    def word(self) -> str:
+        return "grad" if self.show == "grad" else "value"
+
+    @property
+    def compact(self) -> bool:
+        return self.row < 0.7  # one line per neuron instead of two
+
+    def amount(self, p: Value) -> float:
+        return float(p.grad if self.show == "grad" else p.data)
+
+    def shown(self, x: float) -> str:  # rounding noise (5e-18 beside 0.2) reads as 0
+        return number(0.0 if abs(x) < 1e-9 * self.largest else x)
+
+
+def _draw_layer(graph: Any, layer: Layer, li: int, previous: list[str], style: _Style) -> list[str]:
+    """A layer's neurons, filled by their bias, and an edge per weight from the column
+    before; returns the neurons' node names."""
+    current = []
+    word, compact, largest = style.word, style.compact, style.largest
+    for ni, neuron in enumerate(layer.neurons, start=1):
+        node = f"L{li}N{ni}"
+        b = style.amount(neuron.b)
+        graph.node(
+            node,
+            label=f"N{ni}{':' if compact else chr(10)} b {word} {style.shown(b)}",
+            shape="box",
+            style="rounded,filled",
+            # wide enough for its label: about 0.085 inch a character at 10-11 pt
+            width=f"{max(1.45, 0.085 * len(f'N{ni}: b {word} {style.shown(b)}') + 0.3):.2f}",
+            height=f"{style.row * 0.75:.2f}" if compact else "0.55",
+            fixedsize="true",
+            fontsize="10" if compact else "11",
+            fillcolor=_colour(b, largest),
+            fontcolor="white" if _strength(b, largest) > 0.7 else "black",
+            pos=_pos(li, ni - 1, layer.nout, style.row),
+            tooltip=f"{neuron.b.label}: bias {word} {style.shown(b)}",
+        )
+        current.append(node)
+    for ni, neuron in enumerate(layer.neurons):
+        for source, w in zip(previous, neuron.w):
+            a = style.amount(w)
+            graph.edge(
+                source,
+                current[ni],
+                color=_colour(a, largest) if a else "#dddddd",
+                penwidth=f"{0.6 + 5.0 * _strength(a, largest):.2f}",
+                arrowhead="none",
+                tooltip=f"{w.label}: weight {word} {number(a)}",
+            )
+    return current
 
 
 def _legend(largest: float, word: str) -> str:
