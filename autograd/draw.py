@@ -300,7 +300,8 @@ def draw_graph(
       gradient flows (white 0, orange the largest; the legend gives the scale).
     - `around=node, depth=k`: draw only the nodes within k steps of `node`.
     - `collapse="neuron"` or `"layer"`: one box per neuron or layer, in order,
-      each with its output, the output's grad and its parameters' gradients.
+      each with its output, the output's grad and its parameters' gradients
+      (groupings nn registers in `GROUPINGS`; a library may add its own).
     - `highlight=step` (from `backward_steps`): that step of the backward pass,
       the node passing gradient on and the edges it uses in red; grads that are
       not final yet are grey, grads no contribution has reached yet are blank.

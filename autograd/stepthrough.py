@@ -87,7 +87,14 @@ class BackwardStep:
 
     def frame(self) -> Frame:
         """This step as `draw_graph(root, highlight=step)` draws it: the node passing
-        gradient on, outlined, and every grad as it stands right after the step."""
+        gradient on, outlined, and every grad as it stands right after the step.
+
+        Example:
+            >>> x = Value(3.0, label="x"); y = x * x
+            >>> frame = next(backward_steps(y)).frame()
+            >>> frame.current is y, frame.views[x]
+            (True, GradView(grad=6.0, state='changed'))
+        """
         return Frame(self.grad_views(), self.node)
 
     def __str__(self) -> str:

@@ -118,7 +118,12 @@ def some(names: list[Any]) -> str:
 
 
 def short(x: Any) -> str:
-    """A value as an error message shows it: its repr if a short str or number, else
-    its type; at most 60 characters."""
+    """A value as an error message shows it: its repr if a str or a number, else its
+    type; at most 60 characters.
+
+    Example:
+        >>> short("L1.N1.w1"), short([1, 2]), len(short("x" * 100))
+        ("'L1.N1.w1'", 'a list', 60)
+    """
     text = repr(x) if isinstance(x, (str, int, float)) else f"a {type(x).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
