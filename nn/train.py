@@ -171,39 +171,38 @@ class _Training:
         batch_losses: list[float] = []
         correct, judged = 0.0, 0
         for xb, yb in shuffled:
-            preds, batch_loss = self.batch(xb, yb, epoch)
-            batch_losses.append(batch_loss.data)
-            batch_accuracy = accuracy(self.loss, preds, yb)
+            # paused until the batch's graph is freed, as `batch` returns: else the
+            # collector would run right after, over every node of that graph
+            with cycle_collector_paused():
+                batch_loss, batch_accuracy = self.batch(xb, yb, epoch)
+            batch_losses.append(batch_loss)
             if batch_accuracy is not None:
                 correct += batch_accuracy * len(yb)
                 judged += len(yb)
         return sum(batch_losses) / len(batch_losses), correct / judged if judged else None
 
-    def batch(self, xb: Any, yb: Any, epoch: int) -> tuple[Any, Value]:
-        """One step on one batch: its predictions and loss. If the loss or a parameter
+    def batch(self, xb: Any, yb: Any, epoch: int) -> tuple[float, float | None]:
+        """One step on one batch: its loss and accuracy. If the loss or a parameter
         stops being finite, the parameters are put back and Diverged is raised."""
         params, last_good = self.params, [p.data for p in self.params]
-        with cycle_collector_paused():
+        try:
+            if self.step is None:
+                preds = [self.model(x) for x in xb]
+                batch_loss = self.loss(preds, yb)
+            else:
+                preds, batch_loss = self.step(xb, yb)
+            self.optimizer.zero_grad()
+            batch_loss.backward()  # a gradient that overflows raises, naming its node
+        except OverflowError as e:
+            _restore(params, last_good)
+            raise Diverged(f"diverged at epoch {epoch} ({e}): lower the learning rate") from None
+        if self.max_grad_norm is not None:
             try:
-                if self.step is None:
-                    preds = [self.model(x) for x in xb]
-                    batch_loss = self.loss(preds, yb)
-                else:
-                    preds, batch_loss = self.step(xb, yb)
-                self.optimizer.zero_grad()
-                batch_loss.backward()  # a gradient that overflows raises, naming its node
-            except OverflowError as e:
+                clip_grad_norm(params, self.max_grad_norm)
+            except FloatingPointError as e:
                 _restore(params, last_good)
-                raise Diverged(
-                    f"diverged at epoch {epoch} ({e}): lower the learning rate"
-                ) from None
-            if self.max_grad_norm is not None:
-                try:
-                    clip_grad_norm(params, self.max_grad_norm)
-                except FloatingPointError as e:
-                    _restore(params, last_good)
-                    raise Diverged(f"diverged at epoch {epoch}: {e}") from None
-            self.optimizer.step()
+                raise Diverged(f"diverged at epoch {epoch}: {e}") from None
+        self.optimizer.step()
         # A Value's data is always finite (overflow raises), but a step can still
         # push a parameter to inf through an overflowing gradient.
         if not all(math.isfinite(p.data) for p in params):
@@ -212,7 +211,7 @@ class _Training:
                 f"diverged at epoch {epoch}: a parameter stopped being finite; "
                 f"lower the learning rate (it is {getattr(self.optimizer, 'lr', '?')})"
             )
-        return preds, batch_loss
+        return batch_loss.data, accuracy(self.loss, preds, yb)
 
 
 def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:
