@@ -11,11 +11,11 @@ X_ = TypeVar("X_")
 Y_ = TypeVar("Y_")
 
 
-def check_positive_int(value: Any, what: str) -> int:
+def positive_int(value: Any, what: str) -> int:
     """Return `value` if it is an int >= 1, else raise ValueError naming `what`.
 
     Example:
-        >>> check_positive_int(0, "batch_size")
+        >>> positive_int(0, "batch_size")
         Traceback (most recent call last):
         ...
         ValueError: need batch_size >= 1 (an int), got 0
@@ -59,7 +59,7 @@ def batches(
         [[0, 1], [2, 3], [4]]
     """
     check_dataset(X, y)
-    check_positive_int(batch_size, "batch_size")
+    positive_int(batch_size, "batch_size")
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)

@@ -13,14 +13,14 @@ import math
 import random
 from importlib import resources
 
-from nn.data import check_positive_int
+from nn.data import positive_int
 
 DIGITS_FILE = "digits.csv.gz"  # beside this module; its source and licence: digits-NOTICE.txt
 DIGITS_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
 
 
 def _check(n: int, noise: float) -> None:
-    check_positive_int(n, "n")
+    positive_int(n, "n")
     if not noise >= 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
 

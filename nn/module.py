@@ -17,7 +17,7 @@ from autograd.engine import (
     _dot,  # dot() minus its checks: inputs are checked once per call
 )
 from nn import saving
-from nn.data import check_positive_int
+from nn.data import positive_int
 from nn.saving import short, some
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", None)
@@ -369,7 +369,7 @@ class Neuron(Module):
         rng: random.Random | None = None,
         name: str = "N",
     ) -> None:
-        check_positive_int(nin, "nin")
+        positive_int(nin, "nin")
         _check_activation(activation)
         _check_name(name)
         r = _rng(seed, rng)
@@ -392,7 +392,7 @@ class Neuron(Module):
 
     @staticmethod
     def parameter_count(**config: Any) -> int:
-        return check_positive_int(config.get("nin"), "nin") + 1
+        return positive_int(config.get("nin"), "nin") + 1
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
@@ -423,7 +423,7 @@ class Layer(Module):
         rng: random.Random | None = None,
         name: str = "L",
     ) -> None:
-        check_positive_int(nout, "nout")
+        positive_int(nout, "nout")
         _check_name(name)
         r = _rng(seed, rng)
         self.nin, self.nout, self.activation, self.name = nin, nout, activation, name
@@ -440,7 +440,7 @@ class Layer(Module):
 
     @staticmethod
     def parameter_count(**config: Any) -> int:
-        return (check_positive_int(config.get("nin"), "nin") + 1) * check_positive_int(
+        return (positive_int(config.get("nin"), "nin") + 1) * positive_int(
             config.get("nout"), "nout"
         )
 
@@ -481,7 +481,7 @@ class MLP(Module):
         *,
         seed: int | None = None,
     ) -> None:
-        check_positive_int(nin, "nin")
+        positive_int(nin, "nin")
         if isinstance(nouts, (int, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
         _check_activation(activation)
@@ -514,8 +514,8 @@ class MLP(Module):
         nouts = config.get("nouts")
         if not isinstance(nouts, list) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [check_positive_int(config.get("nin"), "nin")] + [
-            check_positive_int(n, "a layer size") for n in nouts
+        sizes = [positive_int(config.get("nin"), "nin")] + [
+            positive_int(n, "a layer size") for n in nouts
         ]
         return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 

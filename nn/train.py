@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from autograd import Value
 from nn.collector import cycle_collector_paused
 from nn.compiled import CompiledStep
-from nn.data import batches, check_dataset, check_positive_int
+from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
 from nn.module import Module
 from nn.optim import SGD, Optimizer, _check_max_norm, clip_grad_norm
@@ -119,8 +119,8 @@ def fit(
         ('callback early_stopping', True, True)
     """
     check_dataset(X, y)
-    check_positive_int(epochs, "epochs")
-    check_positive_int(batch_size, "batch_size")
+    positive_int(epochs, "epochs")
+    positive_int(batch_size, "batch_size")
     if tol is not None and not tol > 0:
         raise ValueError(f"tol must be > 0 or None, got {tol!r}")
     callbacks = _check_callbacks(callbacks)
