@@ -337,13 +337,7 @@ def draw_graph(
     members = _members(order, nodes, grouping)
     group = {n: g for g, vs in members.items() for n in vs}
     singles = [n for n in nodes if n not in group]
-    if len(singles) + len(members) > max_nodes:
-        raise ValueError(
-            f"the graph has {len(singles) + len(members)} nodes to draw, more than "
-            f"max_nodes={max_nodes}: draw a piece of it with around=node, depth=k, or one box "
-            f"per neuron with collapse='neuron' (or 'layer'), or raise max_nodes if you "
-            f"really want it all"
-        )
+    _check_size(len(singles) + len(members), max_nodes)
     picture = _Picture(
         _new_graph(root, nodes, collapse, rankdir),
         ids={node: f"n{i}" for i, node in enumerate(order, start=1)},  # stable, readable ids
@@ -354,7 +348,7 @@ def draw_graph(
     picture.group_ids = {g: f"g{i}" for i, g in enumerate(members, start=1)}
     grads = [abs(n.grad) for n in singles if picture.kind(n) != "constant"]
     grads += [abs(p.grad) for vs in members.values() for p in vs if not p.inputs]
-    picture.largest = max(grads, default=0.0)
+    picture.largest = max(grads, default=0.0)  # the top of the colour scale
     for g, vs in members.items():
         picture.group_box(g, vs, grouping)
     picture.keep_in_order(list(members), grouping)
@@ -370,6 +364,16 @@ def draw_graph(
     picture.graph.graph_attr["rankdir"] = picture.orientation() if rankdir == "auto" else rankdir
     drawing: Drawing = picture.graph
     return drawing
+
+
+def _check_size(count: int, max_nodes: int) -> None:
+    if count > max_nodes:
+        raise ValueError(
+            f"the graph has {count} nodes to draw, more than "
+            f"max_nodes={max_nodes}: draw a piece of it with around=node, depth=k, or one box "
+            f"per neuron with collapse='neuron' (or 'layer'), or raise max_nodes if you "
+            f"really want it all"
+        )
 
 
 def _new_graph(root: Value, nodes: list[Value], collapse: str | None, rankdir: str) -> Any:
