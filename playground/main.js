@@ -585,6 +585,8 @@ worker.onmessage = ({ data: message }) => {
       (result.loss === 0 ? "\nIts loss is 0, so every grad is 0: it does not move the weights. " +
         "Click a point near the boundary to see gradient flow." : "");
     showSvg(result.svg);
+    const graph = $("#graph"); // wider than a phone: start at the middle, where the output is
+    graph.scrollLeft = (graph.scrollWidth - graph.clientWidth) / 2;
     $("#frame").value = "0";
     $("#frame-count").textContent = `step 0 of ${frames - 1}`;
     $("#prev").disabled = true;
