@@ -279,18 +279,20 @@ function drawCurve() {
   const last = Math.max(...all.map((p) => p[0]), 1);
   const top = Math.max(...all.map((p) => p[1]), 1e-9);
   const pad = 4;
-  const px = (e) => pad + ((e - 1) / Math.max(last - 1, 1)) * (width - 2 * pad);
+  const px = (e) => pad + (e / last) * (width - 2 * pad);
   const py = (v) => height - pad - (v / top) * (height - 2 * pad);
-  for (const [split, style, dash] of [["test", "#999", [5, 4]], ["train", "#333", []]]) {
-    const points = curve[split];
-    if (!points.length) continue;
-    ctx.strokeStyle = style;
-    ctx.lineWidth = 1.5;
-    ctx.setLineDash(dash);
+  // the test loss is measured after each slice of training: dots, not a line
+  ctx.fillStyle = "#f59322";
+  for (const [e, v] of curve.test) {
     ctx.beginPath();
-    points.forEach(([e, v], i) => (i ? ctx.lineTo(px(e), py(v)) : ctx.moveTo(px(e), py(v))));
-    ctx.stroke();
+    ctx.arc(px(e), py(v), 2.5, 0, 2 * Math.PI);
+    ctx.fill();
   }
+  ctx.strokeStyle = "#333";
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  curve.train.forEach(([e, v], i) => (i ? ctx.lineTo(px(e), py(v)) : ctx.moveTo(px(e), py(v))));
+  ctx.stroke();
   ctx.setLineDash([]);
   ctx.fillStyle = "#666";
   ctx.font = "11px system-ui, sans-serif";
@@ -551,6 +553,8 @@ worker.onmessage = ({ data: message }) => {
     if (pendingSetups > 0) return; // a newer set-up is on its way
     data = message.data;
     showStatus(message.status);
+    const { loss, test_loss: testLoss } = message.status; // epoch 0: where both curves start
+    curve = { train: [[0, loss]], test: testLoss === undefined || testLoss === null ? [] : [[0, testLoss]] };
     setBusy(false, message.compiled ? "" : "binary cross-entropy trains on the graph (it does not compile)");
     drawAll();
     if (document.body.dataset.state !== "ready") {
