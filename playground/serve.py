@@ -118,7 +118,7 @@ def main() -> int:
         return 0
     httpd = server(args.port, site)
     print(f"gradstep playground ({size / 1e6:.1f} MB): http://127.0.0.1:{httpd.server_port}/")
-    print("Ctrl-C stops it")
+    print("Ctrl-C stops it", flush=True)  # (the URL shows at once, even through a pipe)
     with contextlib.suppress(KeyboardInterrupt):
         httpd.serve_forever()
     return 0
