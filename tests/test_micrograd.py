@@ -1,0 +1,160 @@
+"""Coming from micrograd: its names and habits work on gradstep, or say what to use.
+
+Each test follows what micrograd's own notebooks and its lecture do with a Value or an
+MLP (written here from scratch), and checks the result against an independent oracle:
+gradients worked out by hand, or counted structure.
+"""
+
+from __future__ import annotations
+
+import math
+import pydoc
+
+import pytest
+
+from autograd import Value
+
+
+def lecture_neuron() -> tuple[list[Value], Value]:
+    """The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b), at its numbers."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    return [x1, x2, w1, w2, b], o
+
+
+def test_a_draw_dot_style_walk_over_prev_and_op_finds_every_node_and_edge():
+    x = Value(1.0)
+    y = (x * 2 + 1).relu()
+    nodes: set[Value] = set()
+    edges: set[tuple[Value, Value]] = set()
+
+    def build(v: Value) -> None:  # the usual recursive walk of micrograd's drawings
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                build(child)
+
+    build(y)
+    # x, the constant 2, x*2, the constant 1, the sum, the relu: 6 nodes, 5 edges
+    assert len(nodes) == 6 and len(edges) == 5
+    assert sorted(n._op for n in nodes) == ["", "", "", "*", "+", "relu"]
+    assert {n._op for n in nodes if not n._prev} == {""}
+    assert "%.4f | %.4f" % (y.data, y.grad) == "3.0000 | 0.0000"  # noqa: UP031 (draw_dot's)
+
+
+def test_prev_is_a_set_of_the_inputs_and_both_names_are_read_only():
+    a = Value(3.0)
+    b = a * a
+    assert b._prev == {a} and isinstance(b._prev, set)
+    assert b.inputs == (a, a)  # gradstep's own name keeps the order and the repeat
+    assert a._prev == set() and a._op == ""
+    for name in ("_prev", "_op", "_backward"):
+        with pytest.raises(AttributeError):
+            setattr(b, name, None)
+
+
+def test_node_by_node_backward_gives_the_hand_derived_gradients():
+    (x1, x2, w1, w2, b), o = lecture_neuron()
+    topo: list[Value] = []
+    seen: set[Value] = set()
+
+    def build_topo(v: Value) -> None:
+        if v not in seen:
+            seen.add(v)
+            for child in v._prev:
+                build_topo(child)
+            topo.append(v)
+
+    build_topo(o)
+    o.grad = 1.0
+    for node in reversed(topo):
+        node._backward()
+    # do/dn = 1 - o², and n = x1*w1 + x2*w2 + b
+    dn = 1.0 - math.tanh(2.0 * -3.0 + 0.0 * 1.0 + 6.8813735870195432) ** 2
+    expected = [-3.0 * dn, 1.0 * dn, 2.0 * dn, 0.0 * dn, dn]
+    manual = [v.grad for v in (x1, x2, w1, w2, b)]
+    assert manual == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    # and backward() agrees exactly with the walk done by hand
+    leaves, o2 = lecture_neuron()
+    o2.backward()
+    assert [v.grad for v in leaves] == manual
+
+
+def test_backward_called_by_hand_one_named_node_at_a_time():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    xw = x * w
+    n = xw + 1.5
+    o = n.tanh()
+    o.grad = 1.0
+    o._backward()
+    assert n.grad == pytest.approx(1.0 - math.tanh(-4.5) ** 2)
+    n._backward()
+    assert xw.grad == n.grad
+    xw._backward()
+    assert (x.grad, w.grad) == (pytest.approx(-3.0 * n.grad), pytest.approx(2.0 * n.grad))
+    before = (x.grad, w.grad)
+    x._backward()  # a leaf has no chain rule to apply
+    assert (x.grad, w.grad) == before
+
+
+def test_a_value_used_twice_gets_both_contributions_through_backward_by_hand():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.grad = 1.0
+    b._backward()
+    assert a.grad == 2.0
+
+
+def test_constants_are_marked_by_the_engine_and_values_the_user_made_are_not():
+    x = Value(0.25)
+    y = 2 * x + Value(1.0)
+    two = y.inputs[0].inputs[0]
+    assert two.data == 2.0 and two.is_constant
+    assert not x.is_constant and not y.inputs[1].is_constant and not y.is_constant
+    assert not Value(5.0, label="").is_constant
+    assert (x ** 3).inputs[1].is_constant
+    with pytest.raises(AttributeError):
+        x.is_constant = True  # type: ignore[misc]
+
+
+def test_grad_set_to_none_counts_as_no_gradient_yet():
+    w = Value(2.0, label="w")
+    w.grad = None  # type: ignore[assignment]
+    (w * w).backward()
+    assert w.grad == 4.0
+    w.grad = None  # type: ignore[assignment]
+    w.backward()  # a leaf as the root
+    assert w.grad == 1.0
+
+
+def test_bool_is_nonzero_data_and_round_rounds_the_data():
+    assert not Value(0.0) and not Value(-0.0) and Value(1e-300) and Value(-2.0)
+    assert round(Value(2.6)) == 3 and isinstance(round(Value(2.6)), int)
+    assert round(Value(2.675), 2) == round(2.675, 2)
+    assert round(Value(-1.5)) == -2  # Python's rounding of halves to even
+
+
+def test_help_describes_every_attribute_and_the_constructor():
+    text = pydoc.render_doc(Value, renderer=pydoc.plaintext)
+    for name in ("data", "grad", "label", "op", "inputs", "local_grads"):
+        block = text.split(f"\n |  {name}\n", 1)
+        assert len(block) == 2, name
+        assert block[1].lstrip(" |").strip(), f"{name} has no description"
+    assert "Initialize self" not in text
+    assert "zero_grad()" in text and "call `zero_grad`" not in text
+
+
+def test_micrograd_constructor_with_children_says_what_to_do():
+    a, b = Value(1.0), Value(2.0)
+    with pytest.raises(TypeError, match=r"a \+ b.*inputs.*_prev"):
+        Value(3.0, (a, b))  # type: ignore[arg-type]
+
+
+def test_a_bool_is_refused_with_the_float_hint():
+    with pytest.raises(TypeError, match=r"write 1\.0 \(or float\(x\)\)"):
+        Value(True)
+    with pytest.raises(TypeError, match=r"write 0\.0"):
+        Value(1.0) * False
