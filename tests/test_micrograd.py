@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 import pydoc
+import random
 
 import pytest
 
+import nn
 from autograd import Value
 
 
@@ -158,3 +160,108 @@ def test_a_bool_is_refused_with_the_float_hint():
         Value(True)
     with pytest.raises(TypeError, match=r"write 0\.0"):
         Value(1.0) * False
+
+
+# -- nn: micrograd's Neuron, Layer and MLP ------------------------------------------------
+
+
+def test_nonlin_true_is_relu_and_false_is_linear():
+    n = nn.Neuron(2, nonlin=True, seed=0)
+    n.w[0].data, n.w[1].data, n.b.data = 1.0, -1.0, 0.5
+    assert n.activation == "relu"
+    assert n([1.0, 3.0]).data == 0.0  # relu(1 - 3 + 0.5)
+    assert n([3.0, 1.0]).data == 2.5
+    linear = nn.Neuron(2, nonlin=False, seed=0)
+    linear.w[0].data, linear.w[1].data = 1.0, -1.0
+    assert linear.activation is None and linear([1.0, 3.0]).data == -2.0
+    assert [x.activation for x in nn.Layer(2, 3, nonlin=False, seed=0).neurons] == [None] * 3
+    model = nn.MLP(2, [4, 4, 1], nonlin=True, seed=0)
+    assert [layer.activation for layer in model.layers] == ["relu", "relu", None]
+    assert repr(model) == "MLP(2 -> [4 relu, 4 relu, 1 linear], 37 parameters)"
+
+
+def test_nonlin_and_activation_that_disagree_are_refused():
+    for cls, args in ((nn.Neuron, (2,)), (nn.Layer, (2, 3)), (nn.MLP, (2, [3, 1]))):
+        with pytest.raises(ValueError, match="disagree"):
+            cls(*args, activation="tanh", nonlin=True)
+        with pytest.raises(ValueError, match="disagree"):
+            cls(*args, activation="relu", nonlin=False)
+        assert cls(*args, activation="relu", nonlin=True, seed=0).activation == "relu"
+    with pytest.raises(TypeError, match="True or False"):
+        nn.Neuron(2, nonlin="relu")  # type: ignore[arg-type]
+
+
+def test_an_unseeded_model_is_repeated_by_random_seed_as_in_micrograd():
+    random.seed(1337)
+    first = [p.data for p in nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform").parameters()]
+    random.seed(1337)
+    again = [p.data for p in nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform").parameters()]
+    assert first == again
+    # the draws are micrograd's: nin uniform(-1, 1) weights per neuron, the bias at 0
+    random.seed(1337)
+    expected = [random.uniform(-1, 1) for _ in range(2)] + [0.0]
+    assert first[:3] == expected
+
+
+def test_a_seeded_model_neither_reads_nor_moves_the_global_generator():
+    random.seed(7)
+    state = random.getstate()
+    a = [p.data for p in nn.MLP(3, [4, 1], seed=5).parameters()]
+    assert random.getstate() == state
+    random.seed(8)
+    assert [p.data for p in nn.MLP(3, [4, 1], seed=5).parameters()] == a
+
+
+@pytest.mark.parametrize("cls, args", [(nn.Neuron, (16,)), (nn.Layer, (16, 16))])
+def test_init_sets_the_range_of_the_first_weights(cls, args):
+    def weights(model):
+        return [p.data for p in model.parameters() if not p.label.endswith(".b")]
+
+    scaled = weights(cls(*args, seed=0))
+    uniform = weights(cls(*args, seed=0, init="uniform"))
+    assert max(map(abs, scaled)) <= 1 / math.sqrt(16)
+    assert max(map(abs, uniform)) <= 1.0
+    assert max(map(abs, uniform)) > 0.5  # 16+ draws from (-1, 1): all below 0.5 has p < 1e-4
+    with pytest.raises(ValueError, match=r"unknown init 'normal'.*'uniform'"):
+        cls(*args, init="normal")
+
+
+def test_an_optimizer_takes_a_grad_of_none_as_no_gradient_yet():
+    for make in (lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9), lambda ps: nn.Adam(ps, lr=0.1)):
+        w, v = Value(1.0), Value(2.0)
+        w.grad, v.grad = None, 0.5  # type: ignore[assignment]
+        opt = make([w, v])
+        opt.step()
+        assert w.data == 1.0 and v.data < 2.0
+        opt.zero_grad()
+        assert (w.grad, v.grad) == (0.0, 0.0)
+    w.grad = None  # type: ignore[assignment]
+    assert nn.clip_grad_norm([w], 1.0) == 0.0
+
+
+def test_micrograd_settings_reproduce_micrograd_demo_losses():
+    mg_engine = pytest.importorskip("micrograd.engine")
+    mg_nn = pytest.importorskip("micrograd.nn")
+    X, y = nn.datasets.make_moons(n=100, noise=0.1, seed=0)
+    y = [2 * t - 1 for t in y]
+
+    def losses(value_class, model):
+        """A few steps of micrograd's demo loop: hinge loss, L2, decaying lr."""
+        out = []
+        for k in range(4):
+            scores = [model([value_class(a) for a in x]) for x in X]
+            data = sum((1 + -t * s).relu() for t, s in zip(y, scores)) * (1.0 / len(X))
+            total = data + 1e-4 * sum(p * p for p in model.parameters())
+            model.zero_grad()
+            total.backward()
+            for p in model.parameters():
+                p.data -= (1.0 - 0.9 * k / 100) * p.grad
+            out.append(total.data)
+        return out
+
+    random.seed(1337)
+    theirs = losses(mg_engine.Value, mg_nn.MLP(2, [16, 16, 1]))
+    random.seed(1337)
+    ours = losses(Value, nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform"))
+    assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
+    assert theirs[-1] < theirs[0]  # it trains: not two equal but idle runs
