@@ -265,3 +265,50 @@ def test_micrograd_settings_reproduce_micrograd_demo_losses():
     ours = losses(Value, nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform"))
     assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
     assert theirs[-1] < theirs[0]  # it trains: not two equal but idle runs
+
+
+# -- drawing ------------------------------------------------------------------------------
+
+
+def test_an_unlabelled_value_the_user_made_is_drawn_with_its_grad_not_as_a_constant():
+    pytest.importorskip("graphviz")
+    from autograd import draw_graph
+
+    a = Value(0.25)
+    z = (a * a).relu() + 1
+    z.backward()
+    source = draw_graph(z).source
+    assert 'tooltip="0.25: input, data 0.25, grad 0.5"' in source  # d(a²)/da = 2a
+    assert 'tooltip="the constant 1"' in source
+    assert "the constant 0.25" not in source
+
+
+def test_the_numbers_losses_add_are_constants_not_inputs():
+    pytest.importorskip("graphviz")
+    from autograd import draw_graph
+
+    p = Value(0.5, label="p")
+    loss = nn.mse_loss([p], [1.0])
+    source = draw_graph(loss).source
+    assert 'tooltip="0: input' not in source  # the sum's start is not something you made
+    assert 'tooltip="the constant 0"' in source
+
+
+def test_format_is_what_render_writes(tmp_path):
+    pytest.importorskip("graphviz")
+    import shutil
+
+    from autograd import draw_graph
+
+    x = Value(1.0)
+    y = (x * 2 + 1).relu()
+    y.backward()
+    assert draw_graph(y).format == "pdf"  # graphviz's default, as before
+    g = draw_graph(y, format="svg")
+    assert g.format == "svg"
+    with pytest.raises(ValueError, match="format"):
+        draw_graph(y, format="sv")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed")
+    written = g.render(tmp_path / "gout")
+    assert written.endswith("gout.svg") and (tmp_path / "gout.svg").read_text().startswith("<")
