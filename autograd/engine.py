@@ -125,7 +125,7 @@ class Value:
         "_uses": "During that walk: how many nodes that use this one are not yet listed.",
     }
     # True only for a number that an operation turned into a Value (the 2 in `x * 2`,
-    # see `_constant`); a Value anyone makes with `Value(...)` is never a constant.
+    # see `constant`); a Value anyone makes with `Value(...)` is never a constant.
     is_constant: ClassVar[bool] = False
     # numpy defers to our reflected operators (np.float32(2) * v is a Value) and an
     # array operand reaches our type check instead of becoming an array of Values.
@@ -581,7 +581,16 @@ class _Constant(Value):
     is_constant = True
 
 
-def _constant(data: float) -> Value:
+def constant(data: float) -> Value:
+    """A number as a constant node, what an operation makes of a number operand (the
+    2 in `x * 2`): drawn as its value, without a grad. For library code that puts a
+    number into a graph itself; `data` must already be a finite float.
+
+    Example:
+        >>> c = constant(2.0)
+        >>> c.is_constant, Value(2.0).is_constant, (Value(1.0) * 2).inputs[1].is_constant
+        (True, False, True)
+    """
     out = _new_value(_Constant)
     out.data = data
     out.grad = 0.0
@@ -690,8 +699,8 @@ def _operand(x: object, op: str) -> Value:
     if isinstance(x, Value):
         return x
     if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
-        return _constant(x)
-    return _constant(_as_float(x, f"unsupported operand for '{op}'"))
+        return constant(x)
+    return constant(_as_float(x, f"unsupported operand for '{op}'"))
 
 
 def _compared(x: object, op: str) -> float | int:
