@@ -1,14 +1,15 @@
 """The training loop: mini-batch gradient descent until the loss is small enough."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: help(fit) then shows the types
+# themselves rather than their names in quotes.
 import math
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from autograd import Value
+from autograd import Value, no_grad
 from nn.collector import cycle_collector_paused
 from nn.compiled import CompiledStep
 from nn.data import batches, check_dataset, positive_int
@@ -18,15 +19,35 @@ from nn.optim import SGD, Optimizer, _check_max_norm, clip_grad_norm
 
 
 class History(list[float]):
-    """The mean loss of each epoch, plus `accuracy` per epoch (empty for regression),
-    `epochs`, how many epochs training was asked to run, and `stopped`, why it
-    ended: "epochs", "tol", or "callback <name>"."""
+    """What `fit` returns: a list of each epoch's mean loss, plus `accuracy` per epoch
+    (empty for regression), `epochs`, how many epochs training was asked to run, and
+    `stopped`, why it ended: "epochs", "tol", or "callback <name>".
+
+    Example:
+        >>> history = History(epochs=10); history += [0.9, 0.4, 0.2]
+        >>> history.accuracy += [0.5, 0.8, 0.9]; history.stopped = "tol"
+        >>> history
+        History(3 of 10 epochs, stopped by tol: loss 0.9 -> 0.2, accuracy 50.0% -> 90.0%)
+        >>> history[-1], max(history.accuracy)
+        (0.2, 0.9)
+    """
 
     def __init__(self, epochs: int = 0) -> None:
         super().__init__()
         self.accuracy: list[float] = []
         self.epochs = epochs
         self.stopped = "epochs"
+
+    def __repr__(self) -> str:
+        # a summary: the losses themselves are the list, `list(history)`
+        ran = f"{len(self)} of {self.epochs} epochs" if self.epochs else f"{len(self)} epochs"
+        if self.stopped != "epochs":
+            ran += f", stopped by {self.stopped}"
+        if self:
+            ran += f": loss {self[0]:.4g} -> {self[-1]:.4g}"
+        if self.accuracy:
+            ran += f", accuracy {self.accuracy[0]:.1%} -> {self.accuracy[-1]:.1%}"
+        return f"History({ran})"
 
 
 class Diverged(FloatingPointError):
@@ -59,7 +80,14 @@ def fit(
     of the examples' gradients), zero_grad, backward, one optimizer step. Stops
     after `epochs`, or early once an epoch's mean loss is below `tol`. If the
     loss or a parameter stops being finite, the parameters are put back to the
-    last good values and `Diverged` is raised: lower the learning rate.
+    last good values and `Diverged` is raised: lower the learning rate. If the
+    loss grows several-fold over a few epochs, past where it started, a
+    RuntimeWarning says so once: the learning rate is likely too large.
+
+    The History returned is a list of each epoch's mean loss, with
+    `history.accuracy` per epoch (for classification losses), `history.epochs`
+    asked for and `history.stopped`, why training ended ("epochs", "tol" or
+    "callback <name>").
 
     `optimizer` defaults to SGD(lr=0.1); `seed` fixes the batch shuffling.
     Progress shows as a bar (tqdm, when installed) or a line every few epochs.
@@ -119,8 +147,8 @@ def fit(
         ('callback early_stopping', True, True)
     """
     check_dataset(X, y)
-    positive_int(epochs, "epochs")
-    positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
     if tol is not None and not tol > 0:
         raise ValueError(f"tol must be > 0 or None, got {tol!r}")
     callbacks = _check_callbacks(callbacks)
@@ -134,6 +162,7 @@ def fit(
     training = _Training(model, loss, optimizer, params, step, max_grad_norm)
     history = History(epochs)
     report = _progress(epochs, progress)
+    warned, initial = False, [p.data for p in params]
     for epoch in range(1, epochs + 1):
         shuffled = batches(
             X, y, batch_size, shuffle=True, seed=None if seed is None else seed + epoch
@@ -143,6 +172,12 @@ def fit(
         if acc is not None:
             history.accuracy.append(acc)
         report(epoch, history[-1], acc)
+        if not warned:
+            warned = _warn_if_growing(history, optimizer) or (
+                epoch == RECENT
+                and min(history) > STAYED * training.first_loss  # cheap first: rarely true
+                and _warn_if_above_start(history, optimizer, training.loss_at(initial, X, y))
+            )
         if tol is not None and history[-1] < tol:
             history.stopped = "tol"  # set first, so that callbacks know this epoch is the last
         stoppers = [_name(c) for c in callbacks if _wants_to_stop(c, c(model, history))]
@@ -164,6 +199,7 @@ class _Training:
     params: list[Value]
     step: CompiledStep | None  # None: the graph path
     max_grad_norm: float | None
+    first_loss: float = math.nan  # the first batch's loss, before any step
 
     def epoch(self, shuffled: Iterable[tuple[Any, Any]], epoch: int) -> tuple[float, float | None]:
         """One pass over the batches: the mean of the batch losses, and the accuracy
@@ -176,6 +212,8 @@ class _Training:
             with cycle_collector_paused():
                 batch_loss, batch_accuracy = self.batch(xb, yb, epoch)
             batch_losses.append(batch_loss)
+            if self.first_loss != self.first_loss:  # nan: this was the first batch
+                self.first_loss = batch_loss
             if batch_accuracy is not None:
                 correct += batch_accuracy * len(yb)
                 judged += len(yb)
@@ -212,6 +250,55 @@ class _Training:
                 f"lower the learning rate (it is {getattr(self.optimizer, 'lr', '?')})"
             )
         return batch_loss.data, accuracy(self.loss, preds, yb)
+
+    def loss_at(self, values: list[float], X: Sequence[Any], y: Sequence[Any]) -> float:
+        """The loss over all the data with the parameters set to `values` (then put back)."""
+        now = [p.data for p in self.params]
+        _restore(self.params, values)
+        try:
+            with no_grad():
+                return float(self.loss([self.model(x) for x in X], y).data)
+        finally:
+            _restore(self.params, now)
+
+
+GROWTH, RECENT = 4.0, 5  # "several-fold over recent epochs"
+STAYED = 2.0  # a loss that stays above twice its start for RECENT epochs
+
+
+def _warn_if_growing(history: History, optimizer: Optimizer) -> bool:
+    """Warn (and return True) if the last epoch's loss is more than GROWTH times the
+    lowest of the RECENT epochs before it and above the first epoch's: steps that
+    overshoot the minimum, as a too-large learning rate makes them, rather than
+    mini-batch noise on the way down (a single batch's loss is too noisy to judge)."""
+    last, lowest = history[-1], min(history[-RECENT - 1 :])
+    if not (last > GROWTH * lowest > 0.0 and last > history[0]):
+        return False
+    lr = getattr(optimizer, "lr", None)
+    warnings.warn(
+        f"the loss grew several-fold, from {lowest:.4g} to {last:.4g} by epoch {len(history)}: "
+        "the steps overshoot the minimum; try a smaller learning rate"
+        + ("" if lr is None else f" than {lr:g}"),
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return True
+
+
+def _warn_if_above_start(history: History, optimizer: Optimizer, start: float) -> bool:
+    """Warn (and return True) if every epoch so far ended above STAYED times the loss
+    before training, `start`: the steps never even got down to where they began."""
+    if not min(history) > STAYED * start:
+        return False
+    lr = getattr(optimizer, "lr", None)
+    warnings.warn(
+        f"the loss stayed above {min(history):.4g} for {len(history)} epochs, more than "
+        f"{STAYED:g} times the {start:.4g} it was before training: the steps overshoot the "
+        "minimum; try a smaller learning rate" + ("" if lr is None else f" than {lr:g}"),
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return True
 
 
 def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:
