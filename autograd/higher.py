@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.engine import DERIVATIVES, Value, _computed_nodes, _graph_lock, no_grad
+from autograd.engine import DERIVATIVES, Value, _computed_nodes, _graph_lock, constant, no_grad
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> list[Value]:
@@ -59,7 +59,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
     def term(v: Value) -> Any:
         return v if v in varies else v.data
 
-    grads: dict[Value, Any] = {output: Value(1.0)}
+    grads: dict[Value, Any] = {output: constant(1.0)}
     for node in reversed(order):
         upstream = grads.get(node)
         if upstream is None or node not in varies:

@@ -46,6 +46,7 @@ from autograd.compile import (
     sum_lines,
 )
 from autograd.engine import _computed_nodes
+from nn.collector import cycle_collector_paused
 from nn.losses import binary_cross_entropy
 from nn.module import Module
 
@@ -433,8 +434,6 @@ class CompiledStep:
         y: Sequence[Any],
         batch_size: int | None = None,
     ) -> None:
-        from nn.train import cycle_collector_paused  # (nn.train imports this module)
-
         with cycle_collector_paused():  # the traces hold no cycles to collect
             self._build(model, loss, X, y, batch_size)
 

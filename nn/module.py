@@ -1,14 +1,11 @@
-"""Neurons, layers and multi-layer perceptrons, and saving them as JSON."""
+"""Neurons, layers and multi-layer perceptrons; which of them a model file rebuilds."""
 
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import numbers
-import os
 import random
-import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,11 +16,22 @@ from autograd.engine import (
     _as_float,  # the one gate for numbers
     _dot,  # dot() minus its checks: inputs are checked once per call
 )
+from nn import saving
 from nn.data import positive_int
+from nn.saving import short, some
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", None)
-FORMAT = "gradstep.model"
-FORMAT_VERSION = 1
+INITS = ("scaled", "uniform")
+
+
+class _Default(str):
+    """The default activation: equal to "tanh", but told apart from an explicit "tanh"
+    so that micrograd's `nonlin=` can be checked against what was actually asked for."""
+
+    __slots__ = ()
+
+
+TANH = _Default("tanh")
 
 
 class Module:
@@ -76,7 +84,7 @@ class Module:
             first.setdefault(p, name)
         if len(set(first.values())) != len(first):  # only a custom `numbered` or a dotted attribute
             twice = [n for n, count in Counter(first.values()).items() if count > 1]
-            raise ValueError(f"two parameters have the same name: {_some(twice)}")
+            raise ValueError(f"two parameters have the same name: {some(twice)}")
         return [(name, p) for p, name in first.items()]
 
     def parameters(self) -> list[Value]:
@@ -147,7 +155,7 @@ class Module:
         if missing or unexpected:
             raise ValueError(
                 "state dict does not match the model: "
-                f"missing {_some(missing)}, unexpected {_some(unexpected)}"
+                f"missing {some(missing)}, unexpected {some(unexpected)}"
             )
         values = []
         for name, _ in named:
@@ -177,14 +185,7 @@ class Module:
                 "for your own module keep its state_dict() (e.g. as JSON) and restore it "
                 "with load_state_dict()"
             )
-        document = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "model": type(self).__name__,
-            "config": self.config(),
-            "parameters": self.state_dict(),
-        }
-        Path(path).write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        saving.write(path, type(self).__name__, self.config(), self.state_dict())
 
 
 def _collect(obj: Any, name: str | None, found: list[Any], seen: set[int]) -> None:
@@ -227,17 +228,6 @@ def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
 
 
-def _some(names: list[Any]) -> str:
-    """The first few of a list of names, for an error message."""
-    shown = ", ".join(_short(n) for n in names[:5])
-    return f"[{shown}{', ...' if len(names) > 5 else ''}] ({len(names)})"
-
-
-def _short(x: Any) -> str:
-    text = repr(x) if isinstance(x, (str, int, float)) else f"a {type(x).__name__}"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 M = TypeVar("M", bound=Module)
 
 
@@ -266,59 +256,30 @@ def load(path: str | Path, model_class: type[Module] = Module) -> Module:
         >>> len(load(path, MLP).layers)
         2
     """
-    if not stat.S_ISREG(os.stat(path).st_mode):  # a device or a pipe could never end
-        raise ValueError(f"{path}: not a gradstep model file (not a regular file)")
-    raw = Path(path).read_bytes()
+    saved = saving.read(path)
     try:
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: not a gradstep model file (not UTF-8 text: {e})") from None
-    except RecursionError:
-        raise ValueError(f"{path}: not a gradstep model file (nested too deeply)") from None
-    except ValueError as e:  # JSONDecodeError, a duplicate key, an int of too many digits
-        raise ValueError(f"{path}: not a gradstep model file (invalid JSON: {e})") from None
-    try:
-        model = _build(document, len(raw))
+        model = _build(saved)
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     if not isinstance(model, model_class):
-        raise ValueError(f"{path}: holds a {type(model).__name__}, not a {model_class.__name__}")
+        raise ValueError(
+            f"{path}: holds {_a(type(model).__name__)}, not {_a(model_class.__name__)}"
+        )
     return model
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, refusing a key given twice (json would keep the last)."""
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"the key {_short(key)} appears twice in one object")
-            seen.add(key)
-    return document
+def _a(name: str) -> str:
+    """The name with its article: 'a Layer', 'an MLP' (an acronym is read letter by letter)."""
+    vowel_sound = "AEFHILMNORSX" if name.isupper() else "AEIOUaeiou"
+    return f"{'an' if name[:1] in vowel_sound else 'a'} {name}"
 
 
-def _build(document: Any, size: int) -> Module:
-    """The model a parsed model file describes; ValueError if it does not describe one."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f'not a gradstep model file (no "format": "{FORMAT}")')
-    version = document.get("version")
-    if type(version) is not int or version != FORMAT_VERSION:
-        raise ValueError(
-            f"model file version {_short(version)} is not supported "
-            f"(this gradstep reads version {FORMAT_VERSION}, an integer)"
-        )
-    keys = ("format", "version", "model", "config", "parameters")
-    unknown = [key for key in document if key not in keys]
-    if unknown:
-        raise ValueError(f"unknown keys {_some(unknown)} (a model file has {', '.join(keys)})")
-    for key, kind in (("model", str), ("config", dict), ("parameters", dict)):
-        if not isinstance(document.get(key), kind):
-            raise ValueError(f"{key!r} is missing or not a {kind.__name__}")
-    model, config, parameters = document["model"], document["config"], document["parameters"]
+def _build(saved: saving.ModelFile) -> Module:
+    """The model a model file describes; ValueError if it does not describe one."""
+    model, config, parameters = saved.model, saved.config, saved.parameters
     cls = _LOADABLE.get(model)
     if cls is None:
-        raise ValueError(f"unknown model {_short(model)}; known: {', '.join(_LOADABLE)}")
+        raise ValueError(f"unknown model {short(model)}; known: {', '.join(_LOADABLE)}")
     try:
         _check_config(cls, config)
         count = cls.parameter_count(**config)
@@ -327,7 +288,7 @@ def _build(document: Any, size: int) -> Module:
         # Each parameter's label repeats the module's name: keep what is built
         # proportional to the file, whatever the name's length.
         name = config.get("name", "")
-        if count * len(name) > 64 * size:
+        if count * len(name) > 64 * saved.size:
             raise ValueError(
                 f"its name of {len(name)} characters, repeated in each of its {count} "
                 "parameters' labels, is too long for the file"
@@ -357,13 +318,13 @@ def _check_config(cls: type[Module], config: dict[str, Any]) -> None:
     missing = [key for key in cls.config_keys if key not in config]
     if unknown or missing:
         raise ValueError(
-            f"unknown keys {_some(unknown)}, missing keys {_some(missing)}; "
+            f"unknown keys {some(unknown)}, missing keys {some(missing)}; "
             f"a {cls.__name__}'s config has exactly {', '.join(cls.config_keys)}"
         )
     for key, value in config.items():
         kind, is_kind = _CONFIG_TYPES[key]
         if not is_kind(value):
-            raise ValueError(f"{key} must be {kind}, got {_short(value)}")
+            raise ValueError(f"{key} must be {kind}, got {short(value)}")
 
 
 def _check_activation(activation: str | None) -> None:
@@ -380,6 +341,12 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
         x = [x]
     if not isinstance(x, Sequence) or isinstance(x, str):
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}")
+    if len(x) and isinstance(x[0], Sequence) and not isinstance(x[0], str):
+        raise TypeError(
+            f"{who} takes one example at a time (a list of {nin} numbers), got a list of "
+            f"{len(x)} lists: for a batch, call the model on each example, "
+            "e.g. [model(x) for x in X]"
+        )
     if len(x) != nin:
         raise ValueError(f"{who} takes {nin} inputs, got {len(x)}")
     # Numbers become one labelled leaf each, shared by every neuron that reads them
@@ -389,10 +356,33 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
     ]
 
 
-def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
+def _rng(seed: int | None, rng: random.Random | None) -> random.Random | None:
+    """The generator to draw weights from; None for Python's global `random` module,
+    which an unseeded model draws from, so that `random.seed(n)` repeats it."""
     if rng is not None and not isinstance(rng, random.Random):
         raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
-    return rng if rng is not None else random.Random(seed)
+    return rng if rng is not None or seed is None else random.Random(seed)
+
+
+def _activation(activation: str | None, nonlin: bool | None, hidden: str | None) -> str | None:
+    """The activation asked for, by gradstep's `activation=` or micrograd's `nonlin=`
+    (True: `hidden`, relu for micrograd's names; False: linear)."""
+    if nonlin is None:  # a plain str from here on: the default is "tanh" like any other
+        return str(activation) if isinstance(activation, str) else activation
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"nonlin (micrograd's switch) must be True or False, got {nonlin!r}")
+    wanted = hidden if nonlin else None
+    if activation is not TANH and activation != wanted:
+        raise ValueError(
+            f"activation={activation!r} and nonlin={nonlin} disagree: give one of them "
+            f"(nonlin={nonlin} means activation={wanted!r})"
+        )
+    return wanted
+
+
+def _check_init(init: str) -> None:
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}: use 'scaled' (the default) or 'uniform'")
 
 
 def _check_name(name: str) -> None:
@@ -403,9 +393,18 @@ def _check_name(name: str) -> None:
 class Neuron(Module):
     """activation(w · x + b): a weighted sum of the inputs, a bias, a nonlinearity.
 
-    Weights start uniform in ±1/sqrt(nin) (as PyTorch's Linear does), the bias at
-    0. Every parameter is labelled (`<name>.w1`, ..., `<name>.b`): inputs, neurons and
-    weights all count from 1, as in w1*x1 + ... + wn*xn + b.
+    The bias starts at 0 and the weights uniform in an interval set by `init`:
+    - "scaled" (the default): ±1/sqrt(nin), as PyTorch's Linear does. The weighted
+      sum then stays about as large as one input however many inputs there are, so
+      tanh and sigmoid start unsaturated: the better choice in general.
+    - "uniform": ±1, micrograd's choice. Fine for a few inputs; with many, the sums
+      grow with sqrt(nin) and saturate tanh. Use it to reproduce micrograd's runs.
+
+    Weights are drawn from `rng`, else from `random.Random(seed)`, else from
+    Python's global `random` module, so `random.seed(n)` repeats an unseeded model.
+    `nonlin=True` (relu) or `nonlin=False` (linear) is micrograd's way to say
+    `activation=`. Every parameter is labelled (`<name>.w1`, ..., `<name>.b`):
+    inputs, neurons and weights all count from 1, as in w1*x1 + ... + wn*xn + b.
 
     Example:
         >>> n = Neuron(2, activation=None, seed=0)
@@ -421,21 +420,26 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str | None = "tanh",
+        activation: str | None = TANH,
         *,
         seed: int | None = None,
         rng: random.Random | None = None,
         name: str = "N",
+        nonlin: bool | None = None,
+        init: str = "scaled",
     ) -> None:
-        positive_int(nin, "nin")
+        nin = positive_int(nin, "nin")
+        activation = _activation(activation, nonlin, "relu")
         _check_activation(activation)
         _check_name(name)
+        _check_init(init)
         r = _rng(seed, rng)
-        bound = 1.0 / math.sqrt(nin)
+        uniform = random.uniform if r is None else r.uniform
+        bound = 1.0 / math.sqrt(nin) if init == "scaled" else 1.0
         self.nin = nin
         self.activation = activation
         self.name = name
-        self.w = [Value(r.uniform(-bound, bound), label=f"{name}.w{i}") for i in range(1, nin + 1)]
+        self.w = [Value(uniform(-bound, bound), label=f"{name}.w{i}") for i in range(1, nin + 1)]
         self.b = Value(0.0, label=f"{name}.b")
 
     def __call__(self, x: Any) -> Value:
@@ -459,6 +463,8 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons that all read the same inputs; returns a list of `nout` Values.
 
+    `seed`, `rng`, `nonlin` and `init` mean what they mean for `Neuron`.
+
     Example:
         >>> layer = Layer(3, 2, seed=0, name="L1")
         >>> [p.label for p in layer.parameters()][:4]
@@ -475,19 +481,24 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str | None = "tanh",
+        activation: str | None = TANH,
         *,
         seed: int | None = None,
         rng: random.Random | None = None,
         name: str = "L",
+        nonlin: bool | None = None,
+        init: str = "scaled",
     ) -> None:
-        positive_int(nout, "nout")
+        nin, nout = positive_int(nin, "nin"), positive_int(nout, "nout")
+        activation = _activation(activation, nonlin, "relu")
         _check_name(name)
         r = _rng(seed, rng)
-        self.nin, self.nout, self.activation, self.name = nin, nout, activation, name
         self.neurons = [
-            Neuron(nin, activation, rng=r, name=f"{name}.N{i + 1}") for i in range(nout)
+            Neuron(nin, activation, rng=r, name=f"{name}.N{i + 1}", init=init)
+            for i in range(nout)
         ]
+        self.nin, self.nout, self.name = nin, nout, name
+        self.activation = self.neurons[0].activation
 
     def __call__(self, x: Any) -> list[Value]:
         return self.forward(_check_inputs(x, self.nin, f"Layer({self.nin}, {self.nout})"))
@@ -511,7 +522,11 @@ class MLP(Module):
 
     Hidden layers use `activation`; the output layer uses `output_activation`
     (linear by default). With one output neuron the model returns a Value,
-    otherwise a list of Values. `seed` makes the initial weights reproducible.
+    otherwise a list of Values. `seed` makes the initial weights reproducible;
+    without it they come from Python's global `random`, as in micrograd.
+    `init` chooses how the weights start (see `Neuron`). micrograd's MLP, relu
+    hidden layers and uniform(-1, 1) weights, is `MLP(nin, nouts, nonlin=True,
+    init="uniform")`: `nonlin` sets the hidden layers (True: relu, False: linear).
 
     Calling a model is typed as returning `Any` (as PyTorch's modules are): which
     of the two it returns depends on a number known only when the program runs,
@@ -534,17 +549,22 @@ class MLP(Module):
         self,
         nin: int,
         nouts: Sequence[int],
-        activation: str | None = "tanh",
+        activation: str | None = TANH,
         output_activation: str | None = None,
         *,
         seed: int | None = None,
+        nonlin: bool | None = None,
+        init: str = "scaled",
     ) -> None:
-        positive_int(nin, "nin")
+        nin = positive_int(nin, "nin")
         if isinstance(nouts, (int, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        nouts = [positive_int(n, "a layer size") for n in nouts]
+        activation = _activation(activation, nonlin, "relu")
         _check_activation(activation)
         _check_activation(output_activation)
-        r = random.Random(seed)
+        _check_init(init)
+        r = _rng(seed, None)
         sizes = [nin, *nouts]
         self.nin, self.nouts = nin, list(nouts)
         self.activation, self.output_activation = activation, output_activation
@@ -555,6 +575,7 @@ class MLP(Module):
                 activation if i < len(nouts) - 1 else output_activation,
                 rng=r,
                 name=f"L{i + 1}",
+                init=init,
             )
             for i in range(len(nouts))
         ]

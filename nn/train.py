@@ -1,15 +1,16 @@
 """The training loop: mini-batch gradient descent until the loss is small enough."""
 
-from __future__ import annotations
-
-import gc
+# No `from __future__ import annotations` here: help(fit) then shows the types
+# themselves rather than their names in quotes.
 import math
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from autograd import Value
+from autograd import Value, no_grad
+from nn.collector import cycle_collector_paused
 from nn.compiled import CompiledStep
 from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
@@ -18,15 +19,35 @@ from nn.optim import SGD, Optimizer, _check_max_norm, clip_grad_norm
 
 
 class History(list[float]):
-    """The mean loss of each epoch, plus `accuracy` per epoch (empty for regression),
-    `epochs`, how many epochs training was asked to run, and `stopped`, why it
-    ended: "epochs", "tol", or "callback <name>"."""
+    """What `fit` returns: a list of each epoch's mean loss, plus `accuracy` per epoch
+    (empty for regression), `epochs`, how many epochs training was asked to run, and
+    `stopped`, why it ended: "epochs", "tol", or "callback <name>".
+
+    Example:
+        >>> history = History(epochs=10); history += [0.9, 0.4, 0.2]
+        >>> history.accuracy += [0.5, 0.8, 0.9]; history.stopped = "tol"
+        >>> history
+        History(3 of 10 epochs, stopped by tol: loss 0.9 -> 0.2, accuracy 50.0% -> 90.0%)
+        >>> history[-1], max(history.accuracy)
+        (0.2, 0.9)
+    """
 
     def __init__(self, epochs: int = 0) -> None:
         super().__init__()
         self.accuracy: list[float] = []
         self.epochs = epochs
         self.stopped = "epochs"
+
+    def __repr__(self) -> str:
+        # a summary: the losses themselves are the list, `list(history)`
+        ran = f"{len(self)} of {self.epochs} epochs" if self.epochs else f"{len(self)} epochs"
+        if self.stopped != "epochs":
+            ran += f", stopped by {self.stopped}"
+        if self:
+            ran += f": loss {self[0]:.4g} -> {self[-1]:.4g}"
+        if self.accuracy:
+            ran += f", accuracy {self.accuracy[0]:.1%} -> {self.accuracy[-1]:.1%}"
+        return f"History({ran})"
 
 
 class Diverged(FloatingPointError):
@@ -36,29 +57,6 @@ class Diverged(FloatingPointError):
 ModelT = TypeVar("ModelT", bound=Module)
 # Called after each epoch with the model and the history so far; True stops training.
 Callback = Callable[[ModelT, History], bool | None]
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of a training step.
-
-    gradstep graphs hold no reference cycles, so reference counting frees them
-    the moment a step ends; the cyclic collector would only re-scan the tens of
-    thousands of live nodes a step builds, which costs about 40% of the step.
-
-    Example:
-        >>> import gc
-        >>> with cycle_collector_paused():
-        ...     gc.isenabled()
-        False
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def fit(
@@ -82,7 +80,14 @@ def fit(
     of the examples' gradients), zero_grad, backward, one optimizer step. Stops
     after `epochs`, or early once an epoch's mean loss is below `tol`. If the
     loss or a parameter stops being finite, the parameters are put back to the
-    last good values and `Diverged` is raised: lower the learning rate.
+    last good values and `Diverged` is raised: lower the learning rate. If the
+    loss grows several-fold over a few epochs, past where it started, a
+    RuntimeWarning says so once: the learning rate is likely too large.
+
+    The History returned is a list of each epoch's mean loss, with
+    `history.accuracy` per epoch (for classification losses), `history.epochs`
+    asked for and `history.stopped`, why training ended ("epochs", "tol" or
+    "callback <name>").
 
     `optimizer` defaults to SGD(lr=0.1); `seed` fixes the batch shuffling.
     Progress shows as a bar (tqdm, when installed) or a line every few epochs.
@@ -142,8 +147,8 @@ def fit(
         ('callback early_stopping', True, True)
     """
     check_dataset(X, y)
-    positive_int(epochs, "epochs")
-    positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
     if tol is not None and not tol > 0:
         raise ValueError(f"tol must be > 0 or None, got {tol!r}")
     callbacks = _check_callbacks(callbacks)
@@ -154,54 +159,25 @@ def fit(
         optimizer = SGD(params, lr=0.1)
 
     step = CompiledStep(model, loss, X, y, batch_size) if compile else None
+    training = _Training(model, loss, optimizer, params, step, max_grad_norm)
     history = History(epochs)
     report = _progress(epochs, progress)
+    warned, initial = False, [p.data for p in params]
     for epoch in range(1, epochs + 1):
-        batch_losses: list[float] = []
-        correct, judged = 0.0, 0
-        for xb, yb in batches(
+        shuffled = batches(
             X, y, batch_size, shuffle=True, seed=None if seed is None else seed + epoch
-        ):
-            last_good = [p.data for p in params]
-            with cycle_collector_paused():
-                try:
-                    if step is None:
-                        preds = [model(x) for x in xb]
-                        batch_loss = loss(preds, yb)
-                    else:
-                        preds, batch_loss = step(xb, yb)
-                    optimizer.zero_grad()
-                    batch_loss.backward()  # a gradient that overflows raises, naming its node
-                except OverflowError as e:
-                    _restore(params, last_good)
-                    raise Diverged(
-                        f"diverged at epoch {epoch} ({e}): lower the learning rate"
-                    ) from None
-                if max_grad_norm is not None:
-                    try:
-                        clip_grad_norm(params, max_grad_norm)
-                    except FloatingPointError as e:
-                        _restore(params, last_good)
-                        raise Diverged(f"diverged at epoch {epoch}: {e}") from None
-                optimizer.step()
-            # A Value's data is always finite (overflow raises), but a step can still
-            # push a parameter to inf through an overflowing gradient.
-            if not all(math.isfinite(p.data) for p in params):
-                _restore(params, last_good)
-                raise Diverged(
-                    f"diverged at epoch {epoch}: a parameter stopped being finite; "
-                    f"lower the learning rate (it is {getattr(optimizer, 'lr', '?')})"
-                )
-            batch_losses.append(batch_loss.data)
-            batch_accuracy = accuracy(loss, preds, yb)
-            if batch_accuracy is not None:
-                correct += batch_accuracy * len(yb)
-                judged += len(yb)
-        history.append(sum(batch_losses) / len(batch_losses))
-        acc = correct / judged if judged else None
+        )
+        mean_loss, acc = training.epoch(shuffled, epoch)
+        history.append(mean_loss)
         if acc is not None:
             history.accuracy.append(acc)
         report(epoch, history[-1], acc)
+        if not warned:
+            warned = _warn_if_growing(history, optimizer) or (
+                epoch == RECENT
+                and min(history) > STAYED * training.first_loss  # cheap first: rarely true
+                and _warn_if_above_start(history, optimizer, training.loss_at(initial, X, y))
+            )
         if tol is not None and history[-1] < tol:
             history.stopped = "tol"  # set first, so that callbacks know this epoch is the last
         stoppers = [_name(c) for c in callbacks if _wants_to_stop(c, c(model, history))]
@@ -211,6 +187,118 @@ def fit(
             break
     report(None, history[-1], history.accuracy[-1] if history.accuracy else None)
     return history
+
+
+@dataclass
+class _Training:
+    """What every batch of one `fit` uses, and how an epoch and a batch run."""
+
+    model: Module
+    loss: Callable[[Any, Any], Value]
+    optimizer: Optimizer
+    params: list[Value]
+    step: CompiledStep | None  # None: the graph path
+    max_grad_norm: float | None
+    first_loss: float = math.nan  # the first batch's loss, before any step
+
+    def epoch(self, shuffled: Iterable[tuple[Any, Any]], epoch: int) -> tuple[float, float | None]:
+        """One pass over the batches: the mean of the batch losses, and the accuracy
+        (None for a loss that does not classify)."""
+        batch_losses: list[float] = []
+        correct, judged = 0.0, 0
+        for xb, yb in shuffled:
+            # paused until the batch's graph is freed, as `batch` returns: else the
+            # collector would run right after, over every node of that graph
+            with cycle_collector_paused():
+                batch_loss, batch_accuracy = self.batch(xb, yb, epoch)
+            batch_losses.append(batch_loss)
+            if self.first_loss != self.first_loss:  # nan: this was the first batch
+                self.first_loss = batch_loss
+            if batch_accuracy is not None:
+                correct += batch_accuracy * len(yb)
+                judged += len(yb)
+        return sum(batch_losses) / len(batch_losses), correct / judged if judged else None
+
+    def batch(self, xb: Any, yb: Any, epoch: int) -> tuple[float, float | None]:
+        """One step on one batch: its loss and accuracy. If the loss or a parameter
+        stops being finite, the parameters are put back and Diverged is raised."""
+        params, last_good = self.params, [p.data for p in self.params]
+        try:
+            if self.step is None:
+                preds = [self.model(x) for x in xb]
+                batch_loss = self.loss(preds, yb)
+            else:
+                preds, batch_loss = self.step(xb, yb)
+            self.optimizer.zero_grad()
+            batch_loss.backward()  # a gradient that overflows raises, naming its node
+        except OverflowError as e:
+            _restore(params, last_good)
+            raise Diverged(f"diverged at epoch {epoch} ({e}): lower the learning rate") from None
+        if self.max_grad_norm is not None:
+            try:
+                clip_grad_norm(params, self.max_grad_norm)
+            except FloatingPointError as e:
+                _restore(params, last_good)
+                raise Diverged(f"diverged at epoch {epoch}: {e}") from None
+        self.optimizer.step()
+        # A Value's data is always finite (overflow raises), but a step can still
+        # push a parameter to inf through an overflowing gradient.
+        if not all(math.isfinite(p.data) for p in params):
+            _restore(params, last_good)
+            raise Diverged(
+                f"diverged at epoch {epoch}: a parameter stopped being finite; "
+                f"lower the learning rate (it is {getattr(self.optimizer, 'lr', '?')})"
+            )
+        return batch_loss.data, accuracy(self.loss, preds, yb)
+
+    def loss_at(self, values: list[float], X: Sequence[Any], y: Sequence[Any]) -> float:
+        """The loss over all the data with the parameters set to `values` (then put back)."""
+        now = [p.data for p in self.params]
+        _restore(self.params, values)
+        try:
+            with no_grad():
+                return float(self.loss([self.model(x) for x in X], y).data)
+        finally:
+            _restore(self.params, now)
+
+
+GROWTH, RECENT = 4.0, 5  # "several-fold over recent epochs"
+STAYED = 2.0  # a loss that stays above twice its start for RECENT epochs
+
+
+def _warn_if_growing(history: History, optimizer: Optimizer) -> bool:
+    """Warn (and return True) if the last epoch's loss is more than GROWTH times the
+    lowest of the RECENT epochs before it and above the first epoch's: steps that
+    overshoot the minimum, as a too-large learning rate makes them, rather than
+    mini-batch noise on the way down (a single batch's loss is too noisy to judge)."""
+    last, lowest = history[-1], min(history[-RECENT - 1 :])
+    if not (last > GROWTH * lowest > 0.0 and last > history[0]):
+        return False
+    lr = getattr(optimizer, "lr", None)
+    warnings.warn(
+        f"the loss grew several-fold, from {lowest:.4g} to {last:.4g} by epoch {len(history)}: "
+        "the steps overshoot the minimum; try a smaller learning rate"
+        + ("" if lr is None else f" than {lr:g}"),
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return True
+
+
+def _warn_if_above_start(history: History, optimizer: Optimizer, start: float) -> bool:
+    """Warn (and return True) if every epoch so far ended above STAYED times the loss
+    before training, `start`: the steps never even got down to where they began."""
+    if not min(history) > STAYED * start:
+        return False
+    lr = getattr(optimizer, "lr", None)
+    warnings.warn(
+        f"the loss stayed above {min(history):.4g} for {len(history)} epochs, more than "
+        f"{STAYED:g} times the {start:.4g} it was before training: the steps overshoot the "
+        "minimum; try a smaller learning rate" + ("" if lr is None else f" than {lr:g}"),
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return True
 
 
 def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:
@@ -255,7 +343,7 @@ def _progress(epochs: int, enabled: bool) -> Callable[[int | None, float, float 
             if epoch is None:
                 bar.close()
                 return
-            bar.set_postfix_str(_describe(loss, acc), refresh=False)
+            bar.set_postfix_str(_loss_and_accuracy(loss, acc), refresh=False)
             bar.update(1)
 
         return show_bar
@@ -264,7 +352,7 @@ def _progress(epochs: int, enabled: bool) -> Callable[[int | None, float, float 
     def show_line(epoch: int | None, loss: float, acc: float | None) -> None:
         if epoch is not None and (epoch % every == 0 or epoch == 1):
             print(
-                f"epoch {epoch:>{len(str(epochs))}}/{epochs}  {_describe(loss, acc)}",
+                f"epoch {epoch:>{len(str(epochs))}}/{epochs}  {_loss_and_accuracy(loss, acc)}",
                 file=sys.stderr,
             )
 
@@ -285,5 +373,5 @@ def _find_tqdm() -> Any:
     return tqdm
 
 
-def _describe(loss: float, acc: float | None) -> str:
+def _loss_and_accuracy(loss: float, acc: float | None) -> str:
     return f"loss {loss:.4f}" + ("" if acc is None else f"  accuracy {acc:.1%}")
