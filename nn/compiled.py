@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, total
-from autograd.compile import (
+from autograd.codegen import (
     Code,
     Codegen,
     Names,
@@ -45,7 +45,7 @@ from autograd.compile import (
     listing,
     sum_lines,
 )
-from autograd.engine import _computed_nodes
+from autograd.engine import computed_nodes
 from nn.losses import binary_cross_entropy
 from nn.module import Module
 
@@ -109,7 +109,7 @@ class _ModelTrace:
         if not all(isinstance(o, Value) and o.inputs for o in outputs):
             raise _refuse("the model's outputs must be Values computed from its inputs")
         self.outputs: list[Value] = list(outputs)
-        self.nodes: list[Value] = _computed_nodes(total(self.outputs))[:-1]  # one walk for all
+        self.nodes: list[Value] = computed_nodes(total(self.outputs))[:-1]  # one walk for all
         self.index = {node: i for i, node in enumerate(self.nodes)}
         used_inside = {v for node in self.nodes for v in node.inputs}
         if any(o in used_inside for o in self.outputs):
@@ -164,7 +164,7 @@ class _Term:
         root = loss([_pack(r, model.single) for r in rows], [target] * 3)
         if not isinstance(root, Value):
             raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
-        order = _computed_nodes(root)
+        order = computed_nodes(root)
         model_nodes = set(model.nodes)
         mask: dict[Value, int] = {p: 1 for p in probe_a} | {p: 4 for p in probe_c}
         mask.update((node, 2) for node in model_nodes)
@@ -191,7 +191,7 @@ class _Term:
         roots.insert(1, middle)
         self.root = middle
         walks = [
-            [n for n in reversed(_computed_nodes(r)) if mask.get(n) == m and n not in model_nodes]
+            [n for n in reversed(computed_nodes(r)) if mask.get(n) == m and n not in model_nodes]
             for r, m in zip(roots, (1, 2, 4))
         ]
         self.nodes = walks[1]  # backward order
@@ -202,7 +202,7 @@ class _Term:
                 if v in depends_on_params and mask.get(v, 0) == 0:
                     raise _refuse("an example's term of the loss uses the parameters directly")
         self.model_order = tuple(
-            model.index[n] for n in reversed(_computed_nodes(self.root)) if n in model_nodes
+            model.index[n] for n in reversed(computed_nodes(self.root)) if n in model_nodes
         )
 
         # Constants of the three terms, position by position: where they differ, they
@@ -313,7 +313,7 @@ class _Reduction:
         root = step.loss([_pack(p, step._canonical.single) for p in probes], targets)
         if not isinstance(root, Value):
             raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
-        order = _computed_nodes(root)
+        order = computed_nodes(root)
         mask: dict[Value, int] = {v: 1 << r for r, row in enumerate(probes) for v in row}
         depends_on_params = set(step._param_index)
         for node in order:
@@ -335,7 +335,7 @@ class _Reduction:
             if len(found) != 1:
                 raise _refuse("the loss does not split into one term per example")
             self.term_roots.append(found[0])
-            in_terms.update(n for n in _computed_nodes(found[0]) if mask[n] == 1 << r)
+            in_terms.update(n for n in computed_nodes(found[0]) if mask[n] == 1 << r)
         roots = set(self.term_roots)
         self.nodes = [n for n in order if n not in in_terms and (mask[n] or n in depends_on_params)]
         mine = set(self.nodes)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, TypeAlias, overload
 
 from autograd import Value, total
-from autograd.engine import _as_float  # the one gate for numbers
+from autograd.engine import as_float  # the one gate for numbers
 
 Target: TypeAlias = "int | float | Value"
 
@@ -46,7 +46,7 @@ def _batch(preds: Any, targets: Any, who: str) -> tuple[list[Value], list[Value 
                 "for a model with several outputs use cross_entropy"
             )
     what = f"{who}: a target"
-    checked = [t if isinstance(t, Value) else _as_float(t, what) for t in targets]
+    checked = [t if isinstance(t, Value) else as_float(t, what) for t in targets]
     return list(preds), checked
 
 
@@ -197,7 +197,7 @@ def _logits(logits: Any, who: str, at_least: int) -> list[Value]:
     if not isinstance(logits, (list, tuple)) or len(logits) < at_least:
         hint = "; for one output use binary_cross_entropy or hinge_loss" if at_least > 1 else ""
         raise ValueError(f"{who} wants a list of at least {at_least} logits (one per class){hint}")
-    return [v if isinstance(v, Value) else Value(_as_float(v, f"{who}: a logit")) for v in logits]
+    return [v if isinstance(v, Value) else Value(as_float(v, f"{who}: a logit")) for v in logits]
 
 
 def _shifted_exps(row: list[Value]) -> tuple[list[Value | None], list[Value | None], Value]:

@@ -16,8 +16,8 @@ from typing import Any, ClassVar, TypeVar, cast, overload
 
 from autograd import Value
 from autograd.engine import (
-    _as_float,  # the one gate for numbers
-    _dot,  # dot() minus its checks: inputs are checked once per call
+    as_float,  # the one gate for numbers
+    dot_values,  # dot() minus its checks: inputs are checked once per call
 )
 from nn.data import positive_int
 
@@ -152,7 +152,7 @@ class Module:
         values = []
         for name, _ in named:
             try:
-                values.append(_as_float(state[name], f"parameter {name!r}"))
+                values.append(as_float(state[name], f"parameter {name!r}"))
             except TypeError as e:
                 raise ValueError(str(e)) from None
         for (_, p), v in zip(named, values):
@@ -443,7 +443,7 @@ class Neuron(Module):
 
     def forward(self, x: list[Value]) -> Value:
         """The neuron's output for inputs already checked (the layer checks them once)."""
-        z = _dot(self.w, x, self.b)  # one fused node for w . x + b
+        z = dot_values(self.w, x, self.b)  # one fused node for w . x + b
         if self.activation is None:
             return z
         return getattr(z, self.activation)()  # type: ignore[no-any-return]
