@@ -46,15 +46,11 @@ from autograd.codegen import (
     sum_lines,
 )
 from autograd.engine import computed_nodes
-from nn.losses import binary_cross_entropy
+from nn.losses import LossKind
 from nn.module import Module
 
 MAX_VERSIONS = 64  # distinct targets that may each get their own version of the loss code
 
-_REFUSED = {
-    binary_cross_entropy: "it clamps probabilities that reach 0 or 1, a branch on the "
-    "predictions' values that a trace cannot see",
-}
 _RESERVED = {
     "rows",
     "targets",
@@ -446,8 +442,9 @@ class CompiledStep:
         y: Sequence[Any],
         batch_size: int | None,
     ) -> None:
-        if loss in _REFUSED:
-            raise _refuse(f"{loss.__name__}: {_REFUSED[loss]}")
+        kind = LossKind.of(loss)
+        if kind is not None and kind.refused:
+            raise _refuse(f"{kind.name}: {kind.refused}")
         if not len(X) or len(X) != len(y):
             raise ValueError(f"X and y must be non-empty, of one length: {len(X)} and {len(y)}")
         self.model, self.loss = model, loss
@@ -469,7 +466,7 @@ class CompiledStep:
         self._combination_checked = False
         # nn's own losses are tested bit for bit; a loss of your own is also checked
         # against the graph path on its first batch of each size
-        self._check = getattr(loss, "__module__", None) != "nn.losses"
+        self._check = kind is None
         if batch_size is not None:  # build that code now: what cannot be traced fails now
             self._function(min(batch_size, len(X)), list(y[:batch_size]))
 
