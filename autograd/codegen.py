@@ -229,7 +229,7 @@ class Codegen:
             return []
         return [f"{self.grad_of(node)} = {value}"]
 
-    def backward(self, node: Value, skip_zero: bool = True) -> list[str]:
+    def backward(self, node: Value) -> list[str]:
         """The chain rule at `node`: one line per input that needs a gradient,
         `grad_input += grad_node * d(node)/d(input)`, local derivatives from DERIVATIVES.
 
@@ -245,39 +245,19 @@ class Codegen:
         locals_ = local_derivatives(node.op, operands)
         before: list[str] = []
         lines: list[str] = []
-        skip = skip_zero and len(wanted) >= _SKIP_MIN
+        skip = len(wanted) >= _SKIP_MIN
         rolled = (  # only list-held gradients can be looped over
-            self._loops(node, wanted, locals_, upstream)
-            if self.grad_names and len(wanted) >= _SKIP_MIN
-            else {}
+            self._loops(node, wanted, locals_, upstream) if self.grad_names and skip else {}
         )
         for i in wanted:
             if i in rolled:
                 lines += rolled[i]
                 continue
             child = node.inputs[i]
-            local = locals_[i]
-            if type(local) is Code and local.level >= UNARY:  # the common case, made quickly
-                expression = Code(f"{upstream.text} * {local.text}", MUL)
-                if local.text.isidentifier():
-                    self.read.add(local.text)
-                else:
-                    self.read.update(_IDENTIFIER.findall(local.text))
-            else:
-                term = times(upstream, local)
-                if isinstance(term, (int, float)) and term == 0.0:
-                    continue
-                expression = tree_code(term)
-                if not isinstance(local, (int, float)):
-                    self.read.update(_IDENTIFIER.findall(tree_code(local).text))
-            if (
-                child not in self.assigned
-                and not skip
-                and self.uses.get(child) == 1
-                and child in self.shared
-                and expression.text == upstream.text
-                and child not in self.grad_names
-            ):
+            expression = self._term(upstream, locals_[i])
+            if expression is None:
+                continue
+            if not skip and self._shares(child, expression, upstream):
                 self.assigned.add(child)
                 self.grad_names[child] = upstream.text  # the same number: share it
                 continue
@@ -295,6 +275,31 @@ class Codegen:
         if skip and lines:
             return [*before, f"if {upstream.text}:", *("    " + line for line in lines)]
         return lines
+
+    def _term(self, upstream: Code, local: Tree) -> Code | None:
+        """upstream * local as code (None if it is exactly 0), noting what it reads."""
+        if type(local) is Code and local.level >= UNARY:  # the common case, made quickly
+            if local.text.isidentifier():
+                self.read.add(local.text)
+            else:
+                self.read.update(_IDENTIFIER.findall(local.text))
+            return Code(f"{upstream.text} * {local.text}", MUL)
+        term = times(upstream, local)
+        if isinstance(term, (int, float)) and term == 0.0:
+            return None
+        if not isinstance(local, (int, float)):
+            self.read.update(_IDENTIFIER.findall(tree_code(local).text))
+        return tree_code(term)
+
+    def _shares(self, child: Value, expression: Code, upstream: Code) -> bool:
+        """Whether `child`'s gradient is its one user's gradient itself: no copy needed."""
+        return (
+            child not in self.assigned
+            and self.uses.get(child) == 1
+            and child in self.shared
+            and expression.text == upstream.text
+            and child not in self.grad_names
+        )
 
     def _loops(
         self, node: Value, wanted: list[int], locals_: list[Tree], upstream: Code

@@ -156,25 +156,42 @@ class _Term:
         # output's value and the position of the largest differ between the three.
         probe_a = [Value(data[(j + 1) % k] + 0.25) for j in range(k)]
         probe_c = [Value(data[(j + 2) % k] - 0.5) for j in range(k)]
-        rows = [probe_a, outs, probe_c]
+        self.rows = rows = [probe_a, outs, probe_c]
         root = loss([_pack(r, model.single) for r in rows], [target] * 3)
         if not isinstance(root, Value):
             raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
         order = computed_nodes(root)
-        model_nodes = set(model.nodes)
-        mask: dict[Value, int] = {p: 1 for p in probe_a} | {p: 4 for p in probe_c}
+        self.model_nodes = model_nodes = set(model.nodes)
+        self.mask = mask = {p: 1 for p in probe_a} | {p: 4 for p in probe_c}
         mask.update((node, 2) for node in model_nodes)
-        depends_on_params = set(param_index)
+        self.depends_on_params = set(param_index)
         for node in order:
             if node not in model_nodes:
                 mask[node] = _union(mask.get(v, 0) for v in node.inputs)
-                if any(v in depends_on_params for v in node.inputs):
-                    depends_on_params.add(node)
+                if any(v in self.depends_on_params for v in node.inputs):
+                    self.depends_on_params.add(node)
         loss_nodes = [n for n in order if n not in model_nodes]
-        signature = _signatures(loss_nodes, mask, rows, param_index, depends_on_params, intern)
-        # The middle example's term is the one node of it that the rest uses; the
-        # others' are found by structure (the first example of a left fold also owns
-        # the fold's first `0 + term`).
+        walks = self._walks(loss_nodes, root, param_index, intern)
+        self.nodes = walks[1]  # backward order
+        self._check_reach()
+        self.model_order = tuple(
+            model.index[n] for n in reversed(computed_nodes(self.root)) if n in model_nodes
+        )
+        self._find_computed(walks)
+        self.target_code: dict[Value, Code] = {}  # constants that are the target, as `t`
+
+    def _walks(
+        self, loss_nodes: list[Value], root: Value, param_index: dict[Value, int], intern: _Interner
+    ) -> list[list[Value]]:
+        """Each example's term, in backward order: the middle one's is this term.
+
+        The middle example's term is the one node of it that the rest uses; the
+        others' are found by structure (the first example of a left fold also owns
+        the fold's first `0 + term`)."""
+        mask, model_nodes = self.mask, self.model_nodes
+        signature = _signatures(
+            loss_nodes, mask, self.rows, param_index, self.depends_on_params, intern
+        )
         middle = _term_root(loss_nodes, root, mask, 2, model_nodes)
         self.signature = signature[middle]
         roots = [
@@ -186,50 +203,53 @@ class _Term:
         ]
         roots.insert(1, middle)
         self.root = middle
-        walks = [
+        return [
             [n for n in reversed(computed_nodes(r)) if mask.get(n) == m and n not in model_nodes]
             for r, m in zip(roots, (1, 2, 4))
         ]
-        self.nodes = walks[1]  # backward order
+
+    def _check_reach(self) -> None:
         for node in self.nodes:
             for v in node.inputs:
-                if v in model_nodes and v not in outs:
+                if v in self.model_nodes and v not in self.model.outputs:
                     raise _refuse("the loss reaches inside the model beyond its outputs")
-                if v in depends_on_params and mask.get(v, 0) == 0:
+                if v in self.depends_on_params and self.mask.get(v, 0) == 0:
                     raise _refuse("an example's term of the loss uses the parameters directly")
-        self.model_order = tuple(
-            model.index[n] for n in reversed(computed_nodes(self.root)) if n in model_nodes
-        )
 
-        # Constants of the three terms, position by position: where they differ, they
-        # were computed from the predictions' values.
+    def _find_computed(self, walks: list[list[Value]]) -> None:
+        """Constants of the three terms, position by position: where they differ, they
+        were computed from the predictions' values (their maximum, or one of them)."""
+
         def constants(walk: list[Value]) -> list[Value]:
             return [
                 v
                 for node in walk
                 for v in node.inputs
-                if mask.get(v, 0) == 0 and v not in depends_on_params
+                if self.mask.get(v, 0) == 0 and v not in self.depends_on_params
             ]
 
         self.constants = constants(walks[1])
         values = list(zip(*map(constants, walks)))
         self.computed: dict[Value, tuple[str, int]] = {}  # constant -> ("max", 0) | ("output", j)
         for v, (a, b, c) in zip(self.constants, values):
-            seen = [(a.data, rows[0]), (b.data, rows[1]), (c.data, rows[2])]
+            seen = [(a.data, self.rows[0]), (b.data, self.rows[1]), (c.data, self.rows[2])]
             if repr(a.data) == repr(b.data) == repr(c.data):
                 continue
             if all(x == max(o.data for o in row) for x, row in seen):
                 self.computed[v] = ("max", 0)
-            else:
-                same = [j for j in range(k) if all(x == row[j].data for x, row in seen)]
-                if not same:
-                    raise _refuse(
-                        "the loss computes a number from the predictions' values outside "
-                        "the graph, and it is neither one of them nor their maximum"
-                    )
-                self.computed[v] = ("output", same[0])
+                continue
+            same = [
+                j
+                for j in range(len(self.model.outputs))
+                if all(x == row[j].data for x, row in seen)
+            ]
+            if not same:
+                raise _refuse(
+                    "the loss computes a number from the predictions' values outside "
+                    "the graph, and it is neither one of them nor their maximum"
+                )
+            self.computed[v] = ("output", same[0])
         self.values = [b.data for _, b, _ in values]  # at the middle example
-        self.target_code: dict[Value, Code] = {}  # constants that are the target, as `t`
 
 
 def _only(nodes: list[Value], problem: str) -> Value:
@@ -319,6 +339,29 @@ class _Reduction:
         signature = _signatures(
             order, mask, probes, step._param_index, depends_on_params, step._intern
         )
+        in_terms = self._find_terms(step, targets, order, mask, signature)
+        self.nodes = [n for n in order if n not in in_terms and (mask[n] or n in depends_on_params)]
+        mine, roots = set(self.nodes), set(self.term_roots)
+        for node in self.nodes:
+            for v in node.inputs:
+                if (mask.get(v, 0) or v in depends_on_params) and not (
+                    v in mine or v in roots or v in step._param_index
+                ):
+                    raise _refuse("the loss combines more than one number per example")
+        self.root = root
+        self.params = step.params
+        self._order_backward(step, order, in_terms)
+
+    def _find_terms(
+        self,
+        step: CompiledStep,
+        targets: list[Any],
+        order: list[Value],
+        mask: dict[Value, int],
+        signature: dict[Value, int],
+    ) -> set[Value]:
+        """Each example's term root (the node whose signature is its target's term's),
+        and every node of the terms (returned)."""
         by_row_signature: dict[tuple[int, int], list[Value]] = {}
         for node in order:
             if node in signature:
@@ -332,17 +375,11 @@ class _Reduction:
                 raise _refuse("the loss does not split into one term per example")
             self.term_roots.append(found[0])
             in_terms.update(n for n in computed_nodes(found[0]) if mask[n] == 1 << r)
-        roots = set(self.term_roots)
-        self.nodes = [n for n in order if n not in in_terms and (mask[n] or n in depends_on_params)]
-        mine = set(self.nodes)
-        for node in self.nodes:
-            for v in node.inputs:
-                if (mask.get(v, 0) or v in depends_on_params) and not (
-                    v in mine or v in roots or v in step._param_index
-                ):
-                    raise _refuse("the loss combines more than one number per example")
-        self.root = root
-        self.params = step.params
+        return in_terms
+
+    def _order_backward(self, step: CompiledStep, order: list[Value], in_terms: set[Value]) -> None:
+        """The order backward() meets the examples in, the combining nodes it passes
+        before and after them, and the signature of the whole combination."""
         index = {v: i for i, v in enumerate(self.nodes)}
         term_index = {v: r for r, v in enumerate(self.term_roots)}
 
@@ -358,9 +395,10 @@ class _Reduction:
         shape: list[Any] = [(v.op, tuple(map(ref, v.inputs))) for v in self.nodes]
         # The backward walk meets the examples one after another (each as one block);
         # combining nodes that reach the parameters must come all before or all after.
-        walk = list(reversed(order))
-        position = {x: i for i, x in enumerate(walk)}
-        self.row_order = sorted(range(n), key=lambda r: position[self.term_roots[r]])
+        position = {x: i for i, x in enumerate(reversed(order))}
+        self.row_order = sorted(
+            range(len(self.term_roots)), key=lambda r: position[self.term_roots[r]]
+        )
         first = min(position[t] for t in self.term_roots)
         last = max(position[x] for x in in_terms)
         self.before = [x for x in reversed(self.nodes) if position[x] < last]
@@ -368,7 +406,7 @@ class _Reduction:
         for x in self.before:
             if position[x] > first and any(v in step._param_index for v in x.inputs):
                 raise _refuse("the loss uses the parameters between the examples' terms")
-        self.signature = (*shape, ref(root), tuple(self.row_order), len(self.before))
+        self.signature = (*shape, ref(self.root), tuple(self.row_order), len(self.before))
 
 
 class CompiledLoss(Value):
