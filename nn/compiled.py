@@ -738,70 +738,29 @@ class CompiledStep:
         model_forward += sum_lines(
             "check", [name[v] for v in checked_nodes(model_nodes, lambda v: True)], start=False
         )
-
-        def model_backward(order: tuple[int, ...]) -> tuple[list[str], set[str]]:
-            gen = Codegen(name, lambda v: v in canon.graded, share=model_nodes)
-            gen.assigned.update(self.params)
-            gen.assigned.update(canon.outputs)
-            lines = [line for i in order for line in gen.backward(canon.nodes[i])]
-            return lines, gen.read
-
         versions = [self._numeric] if self._numeric is not None else list(self._terms.values())
         shared_order = len({term.model_order for term in versions}) == 1
         reads: set[str] = set()
         branches = []  # (forward lines, backward lines) per version
-        base = names  # each version names its nodes from the same start: one runs per example
         hot = {*row_names, *(f"grad_{name[v]}" for v in model_nodes if v in canon.graded)}
         for term in versions:
-            names = base.copy()
-            tname = dict(name)
-            for v in reversed(term.nodes):
-                tname[v] = names.new(v.label, prefix="u")
-                hot |= {tname[v], f"grad_{tname[v]}"}
-            code_of = dict(term.target_code)
-            computed = []  # numbers the loss took from the outputs' values, once per example
-            shift = ""
-            for constant, (kind, j) in term.computed.items():
-                if kind == "max" and not shift:
-                    shift = names.new("shift")
-                    hot.add(shift)
-                    computed.append(f"{shift} = max({', '.join(outputs)})")
-                code_of[constant] = Code(shift if kind == "max" else outputs[j])
-            own = set(term.nodes)
-            wanted = own | set(canon.outputs)
-            gen = Codegen(tname, wanted.__contains__, code_of=code_of, share=term.nodes)
-            topological = list(reversed(term.nodes))
-            fwd = [*computed, *(line for v in topological for line in gen.forward(v))]
-            fwd += sum_lines(
-                "check", [tname[v] for v in checked_nodes(topological, own.__contains__)], False
-            )
-            bwd = gen.seed(term.root, "grad_term")
-            bwd += [line for v in term.nodes for line in gen.backward(v)]
-            bwd += [
-                f"grad_{out} = 0.0"
-                for o, out in zip(canon.outputs, outputs)
-                if o not in gen.assigned
-            ]
-            own_names = {tname[v] for v in term.nodes} | {line.split()[0] for line in computed}
-            saved = sorted(gen.read & own_names)
-            fwd += [f"term = {tname[term.root]}", *listing("term_saved = (", saved, ")", True)]
-            bwd[:0] = listing("(", saved, ") = term_saved", tuple_=True)
+            # each version names its nodes from the same start: one runs per example
+            fwd, bwd, read = self._term_code(term, names, name, hot)
             if not shared_order:
-                lines, read = model_backward(term.model_order)
+                lines, model_read = self._model_backward(name, model_nodes, term.model_order)
                 bwd += lines
-                reads |= read
-            reads |= gen.read - own_names
+                read |= model_read
+            reads |= read
             branches.append((fwd, bwd))
-            base.taken |= names.taken  # what the rest of the function names must avoid
         shared_backward: list[str] = []
         if shared_order:
-            shared_backward, read = model_backward(versions[0].model_order)
+            shared_backward, read = self._model_backward(name, model_nodes, versions[0].model_order)
             reads |= read
         saved_row = sorted(reads & row_names)
         out = outputs[0] if canon.single else f"({', '.join(outputs)},)"
         loop = [
             *model_forward,
-            *_branch([fwd for fwd, _ in branches]),
+            *_by_variant([fwd for fwd, _ in branches]),
             f"outputs.append({out})",
             "terms.append(term)",
             *listing("saved.append(((", saved_row, "), term_saved))", tuple_=True),
@@ -811,7 +770,7 @@ class CompiledStep:
             "grad_term = grad_terms[r]",
             *(["t = targets[r]"] if self._numeric is not None else []),
             *(["variant = variants[r]"] if len(branches) > 1 else []),
-            *_branch([bwd for _, bwd in branches]),
+            *_by_variant([bwd for _, bwd in branches]),
             *shared_backward,
         ]
         params = [name[p] for p in self.params]
@@ -819,7 +778,60 @@ class CompiledStep:
         # and one numbered past 255 takes an extra instruction at each use: the names
         # used for each example come first, the parameters (each used once) after.
         hot_first = sorted(hot - set(params), key=lambda h: (h.startswith("grad_"), len(h), h))
-        return _RowCode(base, params, [name[x] for x in canon.inputs], loop, back, hot_first)
+        return _RowCode(names, params, [name[x] for x in canon.inputs], loop, back, hot_first)
+
+    def _model_backward(
+        self, name: dict[Value, str], model_nodes: list[Value], order: tuple[int, ...]
+    ) -> tuple[list[str], set[str]]:
+        """The model's backward lines for one example, and the forward names they read."""
+        canon = self._canonical
+        gen = Codegen(name, lambda v: v in canon.graded, share=model_nodes)
+        gen.assigned.update(self.params)
+        gen.assigned.update(canon.outputs)
+        lines = [line for i in order for line in gen.backward(canon.nodes[i])]
+        return lines, gen.read
+
+    def _term_code(
+        self, term: _Term, base: Names, name: dict[Value, str], hot: set[str]
+    ) -> tuple[list[str], list[str], set[str]]:
+        """One version of the loss's term: its forward lines, its backward lines, and
+        the names of the model's forward pass they read. Adds its names to `base`'s
+        taken names and its per-example variables to `hot`."""
+        canon = self._canonical
+        outputs = [name[o] for o in canon.outputs]
+        names = base.copy()
+        tname = dict(name)
+        for v in reversed(term.nodes):
+            tname[v] = names.new(v.label, prefix="u")
+            hot |= {tname[v], f"grad_{tname[v]}"}
+        code_of = dict(term.target_code)
+        computed = []  # numbers the loss took from the outputs' values, once per example
+        shift = ""
+        for constant, (kind, j) in term.computed.items():
+            if kind == "max" and not shift:
+                shift = names.new("shift")
+                hot.add(shift)
+                computed.append(f"{shift} = max({', '.join(outputs)})")
+            code_of[constant] = Code(shift if kind == "max" else outputs[j])
+        own = set(term.nodes)
+        wanted = own | set(canon.outputs)
+        gen = Codegen(tname, wanted.__contains__, code_of=code_of, share=term.nodes)
+        topological = list(reversed(term.nodes))
+        fwd = [*computed, *(line for v in topological for line in gen.forward(v))]
+        fwd += sum_lines(
+            "check", [tname[v] for v in checked_nodes(topological, own.__contains__)], False
+        )
+        bwd = gen.seed(term.root, "grad_term")
+        bwd += [line for v in term.nodes for line in gen.backward(v)]
+        bwd += [
+            f"grad_{out} = 0.0" for o, out in zip(canon.outputs, outputs) if o not in gen.assigned
+        ]
+        own_names = {tname[v] for v in term.nodes} | {line.split()[0] for line in computed}
+        saved = sorted(gen.read & own_names)
+        fwd += [f"term = {tname[term.root]}", *listing("term_saved = (", saved, ")", True)]
+        bwd[:0] = listing("(", saved, ") = term_saved", tuple_=True)
+        base.taken |= names.taken  # what the rest of the function names must avoid
+        return fwd, bwd, gen.read - own_names
 
 
 class _RowCode:
@@ -919,7 +931,7 @@ class _RowCode:
         )
 
 
-def _branch(pieces: list[list[str]]) -> list[str]:
+def _by_variant(pieces: list[list[str]]) -> list[str]:
     """One piece of code per version of the loss's term, chosen by `variant`."""
     if len(pieces) == 1:
         return pieces[0]
