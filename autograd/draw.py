@@ -28,7 +28,7 @@ NODESEP, RANKSEP = 11.0, 18.0  # points between nodes in a rank, and between ran
 
 # One meaning per colour (the legend under each drawing says which are present).
 PARAMETER = "#cfe2ff"  # a leaf the training changes (nn's labels: L1.N1.w1, L1.N1.b)
-INPUT = "#d9f2d9"  # any other labelled leaf: data given to the computation
+INPUT = "#d9f2d9"  # any other Value made by hand, labelled or not: data given to it
 CONSTANT = "#eeeeee"  # an unlabelled leaf: a number written in the expression
 COMPUTED = "#ffffff"  # the result of an operation
 GROUP = "#ece6f7"  # a collapsed neuron or layer
@@ -224,6 +224,7 @@ def draw_graph(
     color_by_grad: bool = False,
     highlight: BackwardStep | None = None,
     legend: bool = True,
+    format: str | None = None,
 ) -> Drawing:
     """Draw the graph that computed `root`: every Value with its label, data and grad.
 
@@ -231,7 +232,8 @@ def draw_graph(
     oval between its inputs and its result. One meaning per colour, named in a
     legend under the drawing: blue for parameters (what training changes: nn's
     labels such as `L1.N1.w1`, or the leaves given as `parameters=`), green for
-    other labelled leaves (inputs), grey for constants (shown by their value),
+    the other leaves, the Values you made (inputs), grey for the numbers that an
+    operation turned into constants (shown by their value, as `2` in `2 * x`),
     white for computed results. Options:
 
     - `color_by_grad`: fill each box by |grad| instead, so the eye finds where
@@ -246,7 +248,8 @@ def draw_graph(
 
     `rankdir="auto"` draws left to right when that fits a notebook's width (about
     800 px), else top to bottom when that fits better; "LR", "TB", "RL" or "BT"
-    choose. A drawing still too wide is scaled down to that width.
+    choose. A drawing still too wide is scaled down to that width. `format` (as for
+    graphviz.Digraph: "svg", "png", "pdf"...) is what `.render(path)` writes.
 
     Returns a `graphviz.Digraph`. In Jupyter it displays as an SVG that shrinks
     to the cell's width (and as a PNG where SVG is refused, as in an untrusted
@@ -267,7 +270,7 @@ def draw_graph(
     if collapse not in (None, *COLLAPSE_LEVELS):
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     views = highlight.grad_views() if highlight is not None else None
-    return _draw(
+    drawing = _draw(
         root,
         rankdir,
         parameters=set(parameters) if parameters is not None else None,
@@ -280,6 +283,9 @@ def draw_graph(
         views=views,
         legend=legend,
     )
+    if format is not None:
+        drawing.format = format  # graphviz checks it: ValueError for an unknown format
+    return drawing
 
 
 def _draw(
@@ -430,8 +436,8 @@ class _Picture:
         if v.inputs:
             return "computed"
         if self.parameters is not None:
-            return "parameter" if v in self.parameters else "input" if v.label else "constant"
-        return "parameter" if is_parameter(v) else "input" if v.label else "constant"
+            return "constant" if v.is_constant else "parameter" if v in self.parameters else "input"
+        return "constant" if v.is_constant else "parameter" if is_parameter(v) else "input"
 
     def node_id(self, v: Value) -> str:
         g = self.group.get(v)

@@ -19,7 +19,7 @@ import numbers
 import reprlib
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias, TypeVar, cast, overload
+from typing import Any, ClassVar, TypeAlias, TypeVar, cast, overload
 
 from autograd.ops import DERIVATIVES, OPS, Constant, Op, dot_local_grads, weighted_sum, where
 
@@ -62,7 +62,20 @@ class Value:
         (10.0, 7.0)
     """
 
-    __slots__ = ("data", "grad", "label", "op", "inputs", "local_grads", "_walk", "_uses")
+    # A dict of slots documents each attribute in help(Value).
+    __slots__ = {
+        "data": "The number this Value holds (a float).",
+        "grad": "d(output)/d(this Value) after `output.backward()`; 0.0 until a pass reaches it.",
+        "label": "A name for drawings and messages ('' for none); free to set.",
+        "op": "The operation that computed this Value, e.g. '+' or 'tanh' ('' for a leaf).",
+        "inputs": "The Values this one was computed from, in order (() for a leaf).",
+        "local_grads": "d(this Value)/d(input) for each of `inputs`, at the computed point.",
+        "_walk": "The token of the last graph walk that reached this node.",
+        "_uses": "During that walk: how many nodes that use this one are not yet listed.",
+    }
+    # True only for a number that an operation turned into a Value (the 2 in `x * 2`,
+    # see `constant`); a Value anyone makes with `Value(...)` is never a constant.
+    is_constant: ClassVar[bool] = False
     # numpy defers to our reflected operators (np.float32(2) * v is a Value) and an
     # array operand reaches our type check instead of becoming an array of Values.
     __array_ufunc__ = None
@@ -73,13 +86,25 @@ class Value:
     op: str
     inputs: tuple[Value, ...]
     local_grads: tuple[float, ...]
-    _walk: object  # the token of the last topological_order walk that reached it
-    _uses: int  # during that walk: how many nodes that use it are not yet listed
+    _walk: object
+    _uses: int
 
     def __init__(self, data: Number, label: str = "") -> None:
+        """A leaf holding `data` (any finite real number, stored as a float), named `label`.
+
+        Example:
+            >>> Value(3, label="x")
+            Value(data=3.0, grad=0.0, label='x')
+        """
         self.data = as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
+            if isinstance(label, (tuple, set, list)):  # micrograd's Value(data, _children, _op)
+                raise TypeError(
+                    "Value(data, label): the second argument is a label; Values made from "
+                    "others come from operations (a + b, a * b, a.tanh()), which record "
+                    "them as `inputs` (micrograd's `_children`/`_prev`)"
+                )
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.label = label
         self.op = ""
@@ -106,6 +131,47 @@ class Value:
     def __format__(self, spec: str) -> str:
         # f"{v:.3f}" formats the number; a plain f"{v}" gives the repr
         return format(self.data, spec) if spec else repr(self)
+
+    def __bool__(self) -> bool:
+        # as for Python's numbers (and PyTorch's one-element tensors): zero is False
+        return self.data != 0.0
+
+    @overload
+    def __round__(self, ndigits: None = None) -> int: ...
+    @overload
+    def __round__(self, ndigits: int) -> float: ...
+    def __round__(self, ndigits: int | None = None) -> int | float:
+        """round(v) and round(v, n) round the number, as for a float: `round(Value(2.6)) == 3`."""
+        return round(self.data, ndigits)
+
+    # -- micrograd's names, as read-only views ----------------------------------------
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name for `inputs`, as a set (as micrograd keeps it)."""
+        return set(self.inputs)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for `op`: the operation's symbol, '' for a leaf."""
+        return self.op
+
+    def _backward(self) -> None:
+        """This node's chain rule, once: each input's grad += local derivative * self.grad.
+
+        micrograd's name for one step of `backward()`, which calls it on every node in
+        reverse topological order (and zeroes the intermediate grads first); a leaf's
+        does nothing.
+
+        Example:
+            >>> x = Value(3.0); y = x * x; y.grad = 1.0
+            >>> y._backward()
+            >>> x.grad
+            6.0
+        """
+        upstream = self.grad
+        for child, local in zip(self.inputs, self.local_grads):
+            child.grad += local * upstream
 
     # -- arithmetic -------------------------------------------------------------
 
@@ -143,7 +209,7 @@ class Value:
 
     def __pow__(self, other: Operand) -> Value:
         if not isinstance(other, Value):  # a constant: its derivative is never read
-            return apply(_POW, self, other, constant_exponent=True)
+            return apply(_POW, self, other)
         if self.data < 0.0 and other.data.is_integer() and not (_paused_threads and _mode.depth):
             raise ValueError(
                 f"'**': with a Value exponent the base must be > 0, because "
@@ -220,9 +286,10 @@ class Value:
     def backward(self, grad: Number = 1.0) -> None:
         """Fill `.grad` of every node this Value depends on with d(self)/d(node).
 
-        Leaves accumulate across calls (call `zero_grad` or set `.grad = 0.0` to
-        start over); every intermediate node is recomputed from zero, so a second
-        call gives the leaves exactly twice the gradient. If a gradient overflows
+        Leaves accumulate across calls (call the model's or the optimizer's
+        `zero_grad()`, or set `.grad = 0.0`, to start over; a grad set to None counts
+        as 0.0, as PyTorch's habit has it); every intermediate node is recomputed from
+        zero, so a second call gives the leaves exactly twice the gradient. If a gradient overflows
         (is too large for a float), raises OverflowError naming the node, with
         every leaf's grad left as it was: never a silent inf or nan. Passes in
         several threads may share nodes; each adds its full share to the leaves.
@@ -273,6 +340,10 @@ def _backpropagate(root: Value, seed: float) -> tuple[list[Value], list[float]]:
                 child._walk = walk
                 leaves.append(child)
     before = [leaf.grad for leaf in leaves]
+    if None in before:  # `p.grad = None`, PyTorch's "no gradient yet"
+        for leaf in leaves:
+            if leaf.grad is None:
+                leaf.grad = 0.0
     if root.inputs:
         root.grad = 0.0
     root.grad += seed
@@ -358,6 +429,32 @@ def _leaf(data: float) -> Value:
     return _node("", (), data, ())
 
 
+class _Constant(Value):
+    """A number that an operation turned into a Value: drawn as its number, without a grad."""
+
+    __slots__ = ()
+    is_constant = True
+
+
+def constant(data: float) -> Value:
+    """A number in the graph as a constant Value (drawn as its number, without a grad),
+    as an operation makes of the 2 in `x * 2`. `data` must already be a finite float.
+
+    Example:
+        >>> constant(2.0).is_constant, Value(2.0).is_constant
+        (True, False)
+    """
+    out = _new_value(_Constant)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = ""
+    out.inputs = ()
+    out.local_grads = ()
+    out._walk = None
+    return out
+
+
 def _unary(op: Op, x: Value) -> Value:
     """`op` applied to `x`: its domain check, its forward on floats, its local derivative."""
     if op.check is not None:
@@ -417,10 +514,10 @@ def _binary(op: Op, a: Value, b: Value, y: float, b_as_seen: float | None = None
     return out
 
 
-def apply(op: Op, *inputs: Operand, constant_exponent: bool = False) -> Value:
+def apply(op: Op, *inputs: Operand) -> Value:
     """`op` (a record of `autograd.ops`) applied to one or two inputs: what a Value
-    method does. A new op needs only its record and a method that calls this. With
-    `constant_exponent`, the rule sees the second input as a `Constant`.
+    method does. A new op needs only its record and a method that calls this. The
+    rule sees a second input that is a constant (a number) as a `Constant`.
 
     Example:
         >>> from autograd.ops import OPS
@@ -438,7 +535,7 @@ def apply(op: Op, *inputs: Operand, constant_exponent: bool = False) -> Value:
         y = op.forward(a.data, b.data)
     except OverflowError:
         y = math.inf
-    return _binary(op, a, b, y, Constant(b.data) if constant_exponent else None)
+    return _binary(op, a, b, y, Constant(b.data) if b.is_constant else None)
 
 
 def total(values: Sequence[Operand]) -> Value:
@@ -528,6 +625,9 @@ def as_float(x: object, who: str) -> float:
 def _got(x: object) -> str:
     """'got <type> <value>' for an error message, with a hint for the usual mistakes."""
     got = f"got {type(x).__name__} {_short_repr(x)}"
+    if isinstance(x, bool) or type(x).__name__ in ("bool_", "bool"):  # numpy's too
+        number = 1.0 if x else 0.0
+        return got + f"; a bool is not a measurement: write {number} (or float(x)) for the number"
     if isinstance(x, str):
         return got + "; convert it first, e.g. float(s)"
     if hasattr(x, "tolist") and not isinstance(x, numbers.Number):  # a numpy array
@@ -554,8 +654,8 @@ def _operand(x: object, op: str) -> Value:
     if isinstance(x, Value):
         return x
     if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
-        return _leaf(x)
-    return _leaf(as_float(x, f"unsupported operand for '{op}'"))
+        return constant(x)
+    return constant(as_float(x, f"unsupported operand for '{op}'"))
 
 
 def _compared(x: object, op: str) -> float | int:
@@ -704,6 +804,7 @@ __all__ = [
     "apply",
     "as_float",
     "computed_nodes",
+    "constant",
     "dot",
     "dot_values",
     "no_grad",

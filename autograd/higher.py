@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.engine import Value, _graph_lock, computed_nodes, no_grad
+from autograd.engine import Value, _graph_lock, computed_nodes, constant, no_grad
 from autograd.ops import DERIVATIVES, Constant
 
 
@@ -61,7 +61,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
         # a node that depends on no input is a Constant: the rules may skip its derivative
         return v if v in varies else Constant(v.data)
 
-    grads: dict[Value, Any] = {output: Value(1.0)}
+    grads: dict[Value, Any] = {output: constant(1.0)}
     for node in reversed(order):
         upstream = grads.get(node)
         if upstream is None or node not in varies:

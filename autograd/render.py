@@ -34,8 +34,11 @@ class Drawing(Protocol):
     """
 
     source: str
+    format: str  # what `render` writes: "pdf" unless draw_graph(..., format=) says
 
     def pipe(self, format: str | None = ..., *args: Any, **kwargs: Any) -> bytes: ...
+
+    def render(self, filename: Any = ..., *args: Any, **kwargs: Any) -> str: ...
 
     def _repr_mimebundle_(
         self, include: Any = ..., exclude: Any = ..., **kwargs: Any

@@ -153,7 +153,7 @@ def _caption(step: BackwardStep) -> str:
 
 
 def _constant(v: Value) -> bool:
-    return not v.inputs and not v.label
+    return v.is_constant
 
 
 def _headline(step: BackwardStep) -> str:

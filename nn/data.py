@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
@@ -12,7 +13,8 @@ Y_ = TypeVar("Y_")
 
 
 def positive_int(value: Any, what: str) -> int:
-    """Return `value` if it is an int >= 1, else raise ValueError naming `what`.
+    """Return `value` as an int if it is an integer >= 1 (numpy's integers too),
+    else raise ValueError naming `what`.
 
     Example:
         >>> positive_int(0, "batch_size")
@@ -20,9 +22,9 @@ def positive_int(value: Any, what: str) -> int:
         ...
         ValueError: need batch_size >= 1 (an int), got 0
     """
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"need {what} >= 1 (an int), got {value!r}")
-    return value
+    return int(value)
 
 
 def check_dataset(X: Sequence[Any], y: Sequence[Any]) -> None:
@@ -59,7 +61,7 @@ def batches(
         [[0, 1], [2, 3], [4]]
     """
     check_dataset(X, y)
-    positive_int(batch_size, "batch_size")
+    batch_size = positive_int(batch_size, "batch_size")
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)
@@ -98,7 +100,7 @@ def train_test_split(
     check_dataset(X, y)
     if (
         isinstance(test_size, bool)
-        or not isinstance(test_size, (int, float))
+        or not isinstance(test_size, numbers.Real)
         or not 0 < test_size < 1
     ):
         raise ValueError(

@@ -11,7 +11,10 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias, overload
 
 from autograd import Value, total
-from autograd.engine import as_float  # the one gate for numbers
+from autograd.engine import (
+    as_float,  # the one gate for numbers
+    constant,  # a number in the graph, drawn as one
+)
 
 Target: TypeAlias = "int | float | Value"
 
@@ -58,7 +61,7 @@ def sse_loss(preds: Value | Sequence[Value], targets: Target | Sequence[Target])
         5.0
     """
     preds, targets = _batch(preds, targets, "sse_loss")
-    return sum(((p - t) ** 2 for p, t in zip(preds, targets)), Value(0.0))
+    return sum(((p - t) ** 2 for p, t in zip(preds, targets)), constant(0.0))
 
 
 def mse_loss(preds: Value | Sequence[Value], targets: Target | Sequence[Target]) -> Value:
@@ -86,7 +89,7 @@ def hinge_loss(scores: Value | Sequence[Value], labels: Target | Sequence[Target
                 f"hinge_loss wants labels -1 or +1, got {y!r}; map 0/1 labels with 2*y - 1"
             )
     terms = ((1 - float(y) * s).relu() for s, y in zip(scores, labels))
-    return sum(terms, Value(0.0)) * (1.0 / len(scores))
+    return sum(terms, constant(0.0)) * (1.0 / len(scores))
 
 
 def binary_cross_entropy(
@@ -120,7 +123,7 @@ def binary_cross_entropy(
         elif p.data > 1.0 - eps:
             p = p * 0.0 + (1.0 - eps)
         terms.append(p.log() if float(y) == 1.0 else (1 - p).log())
-    return -sum(terms, Value(0.0)) * (1.0 / len(probs))
+    return -sum(terms, constant(0.0)) * (1.0 / len(probs))
 
 
 def softmax(logits: Sequence[Value | float]) -> list[Value]:
@@ -137,7 +140,7 @@ def softmax(logits: Sequence[Value | float]) -> list[Value]:
     """
     row = _logits(logits, "softmax", at_least=1)
     _, exps, norm = _shifted_exps(row)
-    return [Value(0.0) if e is None else e / norm for e in exps]
+    return [constant(0.0) if e is None else e / norm for e in exps]
 
 
 @overload
@@ -197,7 +200,7 @@ def _logits(logits: Any, who: str, at_least: int) -> list[Value]:
     if not isinstance(logits, (list, tuple)) or len(logits) < at_least:
         hint = "; for one output use binary_cross_entropy or hinge_loss" if at_least > 1 else ""
         raise ValueError(f"{who} wants a list of at least {at_least} logits (one per class){hint}")
-    return [v if isinstance(v, Value) else Value(as_float(v, f"{who}: a logit")) for v in logits]
+    return [v if isinstance(v, Value) else constant(as_float(v, f"{who}: a logit")) for v in logits]
 
 
 def _shifted_exps(row: list[Value]) -> tuple[list[Value | None], list[Value | None], Value]:

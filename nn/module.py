@@ -22,6 +22,17 @@ from autograd.engine import (
 from nn.data import positive_int
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", None)
+INITS = ("scaled", "uniform")
+
+
+class _Default(str):
+    """The default activation: equal to "tanh", but told apart from an explicit "tanh"
+    so that micrograd's `nonlin=` can be checked against what was actually asked for."""
+
+    __slots__ = ()
+
+
+TANH = _Default("tanh")
 FORMAT = "gradstep.model"
 FORMAT_VERSION = 1
 
@@ -282,8 +293,16 @@ def load(path: str | Path, model_class: type[Module] = Module) -> Module:
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     if not isinstance(model, model_class):
-        raise ValueError(f"{path}: holds a {type(model).__name__}, not a {model_class.__name__}")
+        raise ValueError(
+            f"{path}: holds {_a(type(model).__name__)}, not {_a(model_class.__name__)}"
+        )
     return model
+
+
+def _a(name: str) -> str:
+    """The name with its article: 'a Layer', 'an MLP' (an acronym is read letter by letter)."""
+    vowel_sound = "AEFHILMNORSX" if name.isupper() else "AEIOUaeiou"
+    return f"{'an' if name[:1] in vowel_sound else 'a'} {name}"
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -380,6 +399,12 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
         x = [x]
     if not isinstance(x, Sequence) or isinstance(x, str):
         raise TypeError(f"{who} takes a list of {nin} numbers or Values, got {type(x).__name__}")
+    if len(x) and isinstance(x[0], Sequence) and not isinstance(x[0], str):
+        raise TypeError(
+            f"{who} takes one example at a time (a list of {nin} numbers), got a list of "
+            f"{len(x)} lists: for a batch, call the model on each example, "
+            "e.g. [model(x) for x in X]"
+        )
     if len(x) != nin:
         raise ValueError(f"{who} takes {nin} inputs, got {len(x)}")
     # Numbers become one labelled leaf each, shared by every neuron that reads them
@@ -389,10 +414,33 @@ def _check_inputs(x: Any, nin: int, who: str) -> list[Value]:
     ]
 
 
-def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
+def _rng(seed: int | None, rng: random.Random | None) -> random.Random | None:
+    """The generator to draw weights from; None for Python's global `random` module,
+    which an unseeded model draws from, so that `random.seed(n)` repeats it."""
     if rng is not None and not isinstance(rng, random.Random):
         raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
-    return rng if rng is not None else random.Random(seed)
+    return rng if rng is not None or seed is None else random.Random(seed)
+
+
+def _activation(activation: str | None, nonlin: bool | None, hidden: str | None) -> str | None:
+    """The activation asked for, by gradstep's `activation=` or micrograd's `nonlin=`
+    (True: `hidden`, relu for micrograd's names; False: linear)."""
+    if nonlin is None:  # a plain str from here on: the default is "tanh" like any other
+        return str(activation) if isinstance(activation, str) else activation
+    if not isinstance(nonlin, bool):
+        raise TypeError(f"nonlin (micrograd's switch) must be True or False, got {nonlin!r}")
+    wanted = hidden if nonlin else None
+    if activation is not TANH and activation != wanted:
+        raise ValueError(
+            f"activation={activation!r} and nonlin={nonlin} disagree: give one of them "
+            f"(nonlin={nonlin} means activation={wanted!r})"
+        )
+    return wanted
+
+
+def _check_init(init: str) -> None:
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}: use 'scaled' (the default) or 'uniform'")
 
 
 def _check_name(name: str) -> None:
@@ -403,9 +451,18 @@ def _check_name(name: str) -> None:
 class Neuron(Module):
     """activation(w · x + b): a weighted sum of the inputs, a bias, a nonlinearity.
 
-    Weights start uniform in ±1/sqrt(nin) (as PyTorch's Linear does), the bias at
-    0. Every parameter is labelled (`<name>.w1`, ..., `<name>.b`): inputs, neurons and
-    weights all count from 1, as in w1*x1 + ... + wn*xn + b.
+    The bias starts at 0 and the weights uniform in an interval set by `init`:
+    - "scaled" (the default): ±1/sqrt(nin), as PyTorch's Linear does. The weighted
+      sum then stays about as large as one input however many inputs there are, so
+      tanh and sigmoid start unsaturated: the better choice in general.
+    - "uniform": ±1, micrograd's choice. Fine for a few inputs; with many, the sums
+      grow with sqrt(nin) and saturate tanh. Use it to reproduce micrograd's runs.
+
+    Weights are drawn from `rng`, else from `random.Random(seed)`, else from
+    Python's global `random` module, so `random.seed(n)` repeats an unseeded model.
+    `nonlin=True` (relu) or `nonlin=False` (linear) is micrograd's way to say
+    `activation=`. Every parameter is labelled (`<name>.w1`, ..., `<name>.b`):
+    inputs, neurons and weights all count from 1, as in w1*x1 + ... + wn*xn + b.
 
     Example:
         >>> n = Neuron(2, activation=None, seed=0)
@@ -421,21 +478,26 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        activation: str | None = "tanh",
+        activation: str | None = TANH,
         *,
         seed: int | None = None,
         rng: random.Random | None = None,
         name: str = "N",
+        nonlin: bool | None = None,
+        init: str = "scaled",
     ) -> None:
-        positive_int(nin, "nin")
+        nin = positive_int(nin, "nin")
+        activation = _activation(activation, nonlin, "relu")
         _check_activation(activation)
         _check_name(name)
+        _check_init(init)
         r = _rng(seed, rng)
-        bound = 1.0 / math.sqrt(nin)
+        uniform = random.uniform if r is None else r.uniform
+        bound = 1.0 / math.sqrt(nin) if init == "scaled" else 1.0
         self.nin = nin
         self.activation = activation
         self.name = name
-        self.w = [Value(r.uniform(-bound, bound), label=f"{name}.w{i}") for i in range(1, nin + 1)]
+        self.w = [Value(uniform(-bound, bound), label=f"{name}.w{i}") for i in range(1, nin + 1)]
         self.b = Value(0.0, label=f"{name}.b")
 
     def __call__(self, x: Any) -> Value:
@@ -459,6 +521,8 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons that all read the same inputs; returns a list of `nout` Values.
 
+    `seed`, `rng`, `nonlin` and `init` mean what they mean for `Neuron`.
+
     Example:
         >>> layer = Layer(3, 2, seed=0, name="L1")
         >>> [p.label for p in layer.parameters()][:4]
@@ -475,19 +539,23 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str | None = "tanh",
+        activation: str | None = TANH,
         *,
         seed: int | None = None,
         rng: random.Random | None = None,
         name: str = "L",
+        nonlin: bool | None = None,
+        init: str = "scaled",
     ) -> None:
-        positive_int(nout, "nout")
+        nin, nout = positive_int(nin, "nin"), positive_int(nout, "nout")
+        activation = _activation(activation, nonlin, "relu")
         _check_name(name)
         r = _rng(seed, rng)
-        self.nin, self.nout, self.activation, self.name = nin, nout, activation, name
         self.neurons = [
-            Neuron(nin, activation, rng=r, name=f"{name}.N{i + 1}") for i in range(nout)
+            Neuron(nin, activation, rng=r, name=f"{name}.N{i + 1}", init=init) for i in range(nout)
         ]
+        self.nin, self.nout, self.name = nin, nout, name
+        self.activation = self.neurons[0].activation
 
     def __call__(self, x: Any) -> list[Value]:
         return self.forward(_check_inputs(x, self.nin, f"Layer({self.nin}, {self.nout})"))
@@ -511,7 +579,11 @@ class MLP(Module):
 
     Hidden layers use `activation`; the output layer uses `output_activation`
     (linear by default). With one output neuron the model returns a Value,
-    otherwise a list of Values. `seed` makes the initial weights reproducible.
+    otherwise a list of Values. `seed` makes the initial weights reproducible;
+    without it they come from Python's global `random`, as in micrograd.
+    `init` chooses how the weights start (see `Neuron`). micrograd's MLP, relu
+    hidden layers and uniform(-1, 1) weights, is `MLP(nin, nouts, nonlin=True,
+    init="uniform")`: `nonlin` sets the hidden layers (True: relu, False: linear).
 
     Calling a model is typed as returning `Any` (as PyTorch's modules are): which
     of the two it returns depends on a number known only when the program runs,
@@ -534,17 +606,22 @@ class MLP(Module):
         self,
         nin: int,
         nouts: Sequence[int],
-        activation: str | None = "tanh",
+        activation: str | None = TANH,
         output_activation: str | None = None,
         *,
         seed: int | None = None,
+        nonlin: bool | None = None,
+        init: str = "scaled",
     ) -> None:
-        positive_int(nin, "nin")
+        nin = positive_int(nin, "nin")
         if isinstance(nouts, (int, str)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        nouts = [positive_int(n, "a layer size") for n in nouts]
+        activation = _activation(activation, nonlin, "relu")
         _check_activation(activation)
         _check_activation(output_activation)
-        r = random.Random(seed)
+        _check_init(init)
+        r = _rng(seed, None)
         sizes = [nin, *nouts]
         self.nin, self.nouts = nin, list(nouts)
         self.activation, self.output_activation = activation, output_activation
@@ -555,6 +632,7 @@ class MLP(Module):
                 activation if i < len(nouts) - 1 else output_activation,
                 rng=r,
                 name=f"L{i + 1}",
+                init=init,
             )
             for i in range(len(nouts))
         ]

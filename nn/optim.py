@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from autograd import Value
+from autograd.engine import as_float  # the one gate for numbers
 
 
 def _check_params(params: Iterable[Value], who: str) -> list[Value]:
+    if hasattr(params, "parameters"):
+        raise TypeError(
+            f"{who} takes the model's parameters, not the model: {who}(model.parameters(), ...)"
+        )
+    if callable(params):
+        raise TypeError(
+            f"{who} takes a list of parameters, got the method itself: call it, "
+            f"{who}(model.parameters(), ...) with the parentheses"
+        )
+    if not isinstance(params, Iterable):
+        raise TypeError(
+            f"{who} takes a list of parameters (e.g. model.parameters()), "
+            f"got {type(params).__name__}"
+        )
     params = list(params)
     if not params:
         raise ValueError(f"{who}: got no parameters to optimize")
@@ -18,10 +33,20 @@ def _check_params(params: Iterable[Value], who: str) -> list[Value]:
     return params
 
 
+def _number(x: object, who: str, what: str, ok: Callable[[float], bool]) -> float:
+    """`x` as a float, if it is a finite real number (numpy's too) for which `ok` holds;
+    else a ValueError that says `who` wants `what`."""
+    try:
+        value = as_float(x, who)
+    except (TypeError, ValueError):
+        value = math.nan  # fails `ok`: one message for every kind of wrong
+    if not ok(value):
+        raise ValueError(f"{who}: {what}, got {x!r}")
+    return value
+
+
 def _check_lr(lr: float, who: str) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:
-        raise ValueError(f"{who}: the learning rate must be a number > 0, got {lr!r}")
-    return float(lr)
+    return _number(lr, who, "the learning rate must be a number > 0", lambda v: v > 0)
 
 
 class Optimizer:
@@ -69,19 +94,17 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not 0.0 <= momentum < 1.0:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        if not 0.0 <= weight_decay < math.inf:
-            raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay!r}")
-        self.momentum = float(momentum)
-        self.weight_decay = float(weight_decay)
+        self.momentum = _number(momentum, "SGD", "momentum must be in [0, 1)", _unit)
+        self.weight_decay = _number(
+            weight_decay, "SGD", "weight_decay must be >= 0", lambda v: v >= 0.0
+        )
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
         """Apply one update using the gradients of the last backward pass."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         for i, w in enumerate(self.params):
-            g = w.grad + wd * w.data
+            g = (w.grad or 0.0) + wd * w.data  # a grad of None (PyTorch's habit) is 0
             if mu:
                 g = self.velocity[i] = mu * self.velocity[i] + g
             w.data -= lr * g
@@ -109,13 +132,11 @@ class Adam(Optimizer):
         eps: float = 1e-8,
     ) -> None:
         super().__init__(params, lr)
-        b1, b2 = betas
-        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
-            raise ValueError(f"Adam: betas must be in [0, 1), got {betas!r}")
-        if not eps > 0:
-            raise ValueError(f"Adam: eps must be > 0, got {eps!r}")
-        self.betas = (float(b1), float(b2))
-        self.eps = float(eps)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"Adam: betas must be a pair of numbers in [0, 1), got {betas!r}")
+        b1, b2 = (_number(b, "Adam", "each of betas must be in [0, 1)", _unit) for b in betas)
+        self.betas = (b1, b2)
+        self.eps = _number(eps, "Adam", "eps must be > 0", lambda v: v > 0)
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
@@ -127,7 +148,7 @@ class Adam(Optimizer):
         correction1 = 1.0 - b1**self.t
         correction2 = 1.0 - b2**self.t
         for i, w in enumerate(self.params):
-            g = w.grad
+            g = w.grad or 0.0  # a grad of None (PyTorch's habit) is 0
             self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
             self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
             m_hat = self.m[i] / correction1
@@ -155,22 +176,20 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """
     params = _check_params(params, "clip_grad_norm")
     max_norm = _check_max_norm(max_norm, "clip_grad_norm")
-    norm = math.hypot(*(p.grad for p in params))  # hypot: no overflow in the squares
+    norm = math.hypot(*(p.grad or 0.0 for p in params))  # hypot: no overflow in the squares
     if not math.isfinite(norm):
         raise FloatingPointError(
             f"the gradients' norm is {norm}: a gradient overflowed; lower the learning rate"
         )
     if norm > max_norm:
         for p in params:
-            p.grad = max_norm * p.grad / norm
+            p.grad = max_norm * (p.grad or 0.0) / norm
     return norm
 
 
 def _check_max_norm(max_norm: float, who: str) -> float:
-    if (
-        isinstance(max_norm, bool)
-        or not isinstance(max_norm, (int, float))
-        or not 0 < max_norm < math.inf
-    ):
-        raise ValueError(f"{who}: the largest gradient norm must be a number > 0, got {max_norm!r}")
-    return float(max_norm)
+    return _number(max_norm, who, "the largest gradient norm must be a number > 0", lambda v: v > 0)
+
+
+def _unit(v: float) -> bool:
+    return 0.0 <= v < 1.0

@@ -1,15 +1,16 @@
 """The training loop: mini-batch gradient descent until the loss is small enough."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: help(fit) then shows the types
+# themselves rather than their names in quotes.
 import gc
 import math
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from autograd import Value
+from autograd import Value, no_grad
 from nn.compiled import CompiledStep
 from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
@@ -18,15 +19,35 @@ from nn.optim import SGD, Optimizer, _check_max_norm, clip_grad_norm
 
 
 class History(list[float]):
-    """The mean loss of each epoch, plus `accuracy` per epoch (empty for regression),
-    `epochs`, how many epochs training was asked to run, and `stopped`, why it
-    ended: "epochs", "tol", or "callback <name>"."""
+    """What `fit` returns: a list of each epoch's mean loss, plus `accuracy` per epoch
+    (empty for regression), `epochs`, how many epochs training was asked to run, and
+    `stopped`, why it ended: "epochs", "tol", or "callback <name>".
+
+    Example:
+        >>> history = History(epochs=10); history += [0.9, 0.4, 0.2]
+        >>> history.accuracy += [0.5, 0.8, 0.9]; history.stopped = "tol"
+        >>> history
+        History(3 of 10 epochs, stopped by tol: loss 0.9 -> 0.2, accuracy 50.0% -> 90.0%)
+        >>> history[-1], max(history.accuracy)
+        (0.2, 0.9)
+    """
 
     def __init__(self, epochs: int = 0) -> None:
         super().__init__()
         self.accuracy: list[float] = []
         self.epochs = epochs
         self.stopped = "epochs"
+
+    def __repr__(self) -> str:
+        # a summary: the losses themselves are the list, `list(history)`
+        ran = f"{len(self)} of {self.epochs} epochs" if self.epochs else f"{len(self)} epochs"
+        if self.stopped != "epochs":
+            ran += f", stopped by {self.stopped}"
+        if self:
+            ran += f": loss {self[0]:.4g} -> {self[-1]:.4g}"
+        if self.accuracy:
+            ran += f", accuracy {self.accuracy[0]:.1%} -> {self.accuracy[-1]:.1%}"
+        return f"History({ran})"
 
 
 class Diverged(FloatingPointError):
@@ -82,7 +103,14 @@ def fit(
     of the examples' gradients), zero_grad, backward, one optimizer step. Stops
     after `epochs`, or early once an epoch's mean loss is below `tol`. If the
     loss or a parameter stops being finite, the parameters are put back to the
-    last good values and `Diverged` is raised: lower the learning rate.
+    last good values and `Diverged` is raised: lower the learning rate. If the
+    loss grows several-fold over a few epochs, past where it started, a
+    RuntimeWarning says so once: the learning rate is likely too large.
+
+    The History returned is a list of each epoch's mean loss, with
+    `history.accuracy` per epoch (for classification losses), `history.epochs`
+    asked for and `history.stopped`, why training ended ("epochs", "tol" or
+    "callback <name>").
 
     `optimizer` defaults to SGD(lr=0.1); `seed` fixes the batch shuffling.
     Progress shows as a bar (tqdm, when installed) or a line every few epochs.
@@ -142,8 +170,8 @@ def fit(
         ('callback early_stopping', True, True)
     """
     check_dataset(X, y)
-    positive_int(epochs, "epochs")
-    positive_int(batch_size, "batch_size")
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
     if tol is not None and not tol > 0:
         raise ValueError(f"tol must be > 0 or None, got {tol!r}")
     callbacks = _check_callbacks(callbacks)
@@ -156,6 +184,8 @@ def fit(
     step = CompiledStep(model, loss, X, y, batch_size) if compile else None
     history = History(epochs)
     report = _progress(epochs, progress)
+    warned, first_batch = False, 0.0
+    initial, fit_args = [p.data for p in params], (model, params, X, y, loss)
     for epoch in range(1, epochs + 1):
         batch_losses: list[float] = []
         correct, judged = 0.0, 0
@@ -202,6 +232,14 @@ def fit(
         if acc is not None:
             history.accuracy.append(acc)
         report(epoch, history[-1], acc)
+        if epoch == 1:
+            first_batch = batch_losses[0]
+        if not warned:
+            warned = _warn_if_growing(history, optimizer) or (
+                epoch == RECENT
+                and min(history) > STAYED * first_batch  # cheap first: rarely true
+                and _warn_if_above_start(history, optimizer, _loss_at(initial, fit_args))
+            )
         if tol is not None and history[-1] < tol:
             history.stopped = "tol"  # set first, so that callbacks know this epoch is the last
         stoppers = [_name(c) for c in callbacks if _wants_to_stop(c, c(model, history))]
@@ -211,6 +249,57 @@ def fit(
             break
     report(None, history[-1], history.accuracy[-1] if history.accuracy else None)
     return history
+
+
+GROWTH, RECENT = 4.0, 5  # "several-fold over recent epochs"
+STAYED = 2.0  # a loss that stays above twice its start for RECENT epochs
+
+
+def _warn_if_growing(history: History, optimizer: Optimizer) -> bool:
+    """Warn (and return True) if the last epoch's loss is more than GROWTH times the
+    lowest of the RECENT epochs before it and above the first epoch's: steps that
+    overshoot the minimum, as a too-large learning rate makes them, rather than
+    mini-batch noise on the way down (a single batch's loss is too noisy to judge)."""
+    last, lowest = history[-1], min(history[-RECENT - 1 :])
+    if not (last > GROWTH * lowest > 0.0 and last > history[0]):
+        return False
+    lr = getattr(optimizer, "lr", None)
+    warnings.warn(
+        f"the loss grew several-fold, from {lowest:.4g} to {last:.4g} by epoch {len(history)}: "
+        "the steps overshoot the minimum; try a smaller learning rate"
+        + ("" if lr is None else f" than {lr:g}"),
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return True
+
+
+def _warn_if_above_start(history: History, optimizer: Optimizer, start: float) -> bool:
+    """Warn (and return True) if every epoch so far ended above STAYED times the loss
+    before training, `start`: the steps never even got down to where they began."""
+    if not min(history) > STAYED * start:
+        return False
+    lr = getattr(optimizer, "lr", None)
+    warnings.warn(
+        f"the loss stayed above {min(history):.4g} for {len(history)} epochs, more than "
+        f"{STAYED:g} times the {start:.4g} it was before training: the steps overshoot the "
+        "minimum; try a smaller learning rate" + ("" if lr is None else f" than {lr:g}"),
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return True
+
+
+def _loss_at(values: list[float], fit_args: tuple[Any, ...]) -> float:
+    """The loss over all the data with the parameters set to `values` (then put back)."""
+    model, params, X, y, loss = fit_args
+    now = [p.data for p in params]
+    _restore(params, values)
+    try:
+        with no_grad():
+            return float(loss([model(x) for x in X], y).data)
+    finally:
+        _restore(params, now)
 
 
 def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:
