@@ -24,12 +24,10 @@ import inspect
 import keyword
 import math
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import Any
 
 from autograd.codegen import Codegen, Names, build_function, checked_nodes, listing, sum_lines
-from autograd.engine import Value, computed_nodes
-
-Number: TypeAlias = "int | float"
+from autograd.engine import Number, Value, computed_nodes
 
 
 class CompiledFunction:

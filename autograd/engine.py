@@ -1,13 +1,22 @@
-"""The scalar engine: `Value`, its derivative rules, and the backward pass.
+"""The scalar engine: `Value`, its derivative rules applied, and the backward pass.
 
 A Value holds one float. Every operation on Values returns a new Value that
 remembers its `inputs` and the local derivatives d(out)/d(input) at the point it
-was computed (`local_grads`). `backward()` then applies the chain rule once per
-edge, walking the graph from the output to the leaves.
+was computed (`local_grads`), from its op's record (`autograd.ops`). `backward()`
+then applies the chain rule once per edge, walking the graph from the output to
+the leaves.
 
 Each node holds plain data (floats and tuples of its inputs), never a closure
 that points back at itself, so a graph contains no reference cycles and is freed
 by reference counting the moment it is no longer used.
+
+The file reads: values, rules, the backward walk, threading. Its three guards:
+- the number gate: every number entering becomes a finite float, or is refused
+  with a message saying what to pass (`as_float`, under values);
+- the overflow replay: a backward pass whose leaf grads are not all finite is
+  replayed step by step to name the node that overflowed (`_raise_if_overflowed`);
+- threading: `no_grad` holds per thread, and one lock lets one graph walk run at
+  a time (`_graph_lock`, at the end).
 """
 
 from __future__ import annotations
@@ -28,20 +37,7 @@ Operand: TypeAlias = "Value | int | float"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _GradMode(threading.local):
-    depth = 0  # how many `no_grad` blocks this thread is inside (0 in a new thread)
-
-
-_mode = _GradMode()
-# How many threads are inside a no_grad block right now. While it is 0 (nearly
-# always) the hot path skips the slower thread-local lookup: `_paused_threads and
-# _mode.depth` costs one global read, as a single module-wide flag would.
-_paused_threads = 0
-_mode_lock = threading.Lock()  # guards _paused_threads
-# One graph walk at a time: walks tag the nodes they reach (see computed_nodes), and
-# backward's `+=` into shared leaves must not interleave with another thread's.
-_graph_lock = threading.Lock()
-
+# -- values --------------------------------------------------------------------------------
 
 _ADD, _SUB, _MUL, _DIV, _POW = OPS["+"], OPS["-"], OPS["*"], OPS["/"], OPS["**"]
 _NEG, _ABS, _EXP, _LOG, _SQRT = OPS["neg"], OPS["abs"], OPS["exp"], OPS["log"], OPS["sqrt"]
@@ -312,102 +308,86 @@ class Value:
                 _raise_if_overflowed(self, seed, leaves, before)
 
 
-def _backpropagate(root: Value, seed: float) -> tuple[list[Value], list[float]]:
-    """The chain rule over the graph below `root`: the walk of `computed_nodes`,
-    with each node's gradient passed on to its inputs as soon as the node is
-    released, which is when every node that uses it has passed its share on.
+# the number gate
 
-    Returns the leaves reached and their grads from before the pass.
+
+def as_float(x: object, who: str) -> float:
+    """The one gate for numbers: any finite real number (numbers.Real: int, float,
+    Fraction, numpy's scalars...) becomes a float; `who` starts the error message.
+
+    A bool is refused (True is not a measurement), and so is an array or a list,
+    with a hint to pass its numbers one at a time.
     """
-    walk = object()
-    root._walk = walk
-    root._uses = 0
-    leaves: list[Value] = []
-    if not root.inputs:
-        leaves.append(root)
-    stack = [root] if root.inputs else []
-    while stack:  # count each computed node's uses, zero its grad, collect the leaves
-        for child in stack.pop().inputs:
-            if child.inputs:
-                if child._walk is walk:
-                    child._uses += 1
-                else:
-                    child._walk = walk
-                    child._uses = 1
-                    child.grad = 0.0
-                    stack.append(child)
-            elif child._walk is not walk:
-                child._walk = walk
-                leaves.append(child)
-    before = [leaf.grad for leaf in leaves]
-    if None in before:  # `p.grad = None`, PyTorch's "no gradient yet"
-        for leaf in leaves:
-            if leaf.grad is None:
-                leaf.grad = 0.0
-    if root.inputs:
-        root.grad = 0.0
-    root.grad += seed
-    ready = [root] if root.inputs else []
-    while ready:
-        node = ready.pop()
-        upstream = node.grad
-        if upstream:  # a zero upstream gradient adds exactly nothing
-            for child, local in zip(node.inputs, node.local_grads):
-                child.grad += local * upstream
-                if child.inputs:
-                    child._uses -= 1
-                    if not child._uses:
-                        ready.append(child)
-        else:
-            for child in node.inputs:
-                if child.inputs:
-                    child._uses -= 1
-                    if not child._uses:
-                        ready.append(child)
-    return leaves, before
+    if type(x) is not float:
+        if type(x) is not int and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
+            raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
+        try:
+            f = float(x)  # type: ignore[arg-type, unused-ignore]
+        except OverflowError:
+            f = math.inf
+        if f - f != 0.0 and cast(Any, x) - x == 0:  # finite, but not as a float (10**400)
+            raise ValueError(f"{who}: {_short_repr(x)} is too large for a float")
+        x = f
+    if x - x != 0.0:  # inf or nan
+        raise ValueError(f"{who}: expected a finite number, got {x!r}")
+    return x  # type: ignore[return-value, unused-ignore]
 
 
-def _raise_if_overflowed(
-    root: Value, seed: float, leaves: list[Value], before: list[float]
-) -> None:
-    """Replay a backward pass whose leaf grads are not all finite, checking every step,
-    and raise OverflowError naming the first gradient that stopped being finite.
-    The leaves' grads are put back as they were before the pass."""
-
-    def fail(node: Value, how: str) -> None:
-        for leaf, g in zip(leaves, before):
-            leaf.grad = g
-        raise OverflowError(
-            f"backward: the gradient of {_describe(node)} overflowed: {how}. "
-            "The leaves' grads are left as they were; scale the loss or the inputs down"
-        )
-
-    order = computed_nodes(root)  # the same order _backpropagate releases nodes in
-    for leaf, g in zip(leaves, before):
-        leaf.grad = g
-    for node in order:
-        node.grad = 0.0
-    root.grad += seed
-    if not math.isfinite(root.grad):
-        fail(root, f"{root.grad - seed!r} + the seed {seed!r} is not finite")
-    for node in reversed(order):
-        upstream = node.grad
-        if upstream:
-            for child, local in zip(node.inputs, node.local_grads):
-                g = child.grad + local * upstream
-                if not math.isfinite(g):
-                    fail(
-                        child,
-                        f"{child.grad!r} + {local!r} * {upstream!r} (from the '{node.op}' node"
-                        f"{where(node)} that uses it) is {g!r}",
-                    )
-                child.grad = g
+def _got(x: object) -> str:
+    """'got <type> <value>' for an error message, with a hint for the usual mistakes."""
+    got = f"got {type(x).__name__} {_short_repr(x)}"
+    if isinstance(x, bool) or type(x).__name__ in ("bool_", "bool"):  # numpy's too
+        number = 1.0 if x else 0.0
+        return got + f"; a bool is not a measurement: write {number} (or float(x)) for the number"
+    if isinstance(x, str):
+        return got + "; convert it first, e.g. float(s)"
+    if hasattr(x, "tolist") and not isinstance(x, numbers.Number):  # a numpy array
+        return got + ", an array: convert it with .tolist() and use its numbers one by one"
+    if isinstance(x, (list, tuple)):
+        return got + ": use its numbers one by one"
+    if isinstance(x, numbers.Number) and not isinstance(x, numbers.Complex):  # Decimal
+        return got + "; convert it with float() first"
+    return got
 
 
-def _describe(v: Value) -> str:
-    if v.label:
-        return f"node '{v.label}'"
-    return f"the '{v.op}' node with data {v.data!r}" if v.op else f"a leaf with data {v.data!r}"
+def _short_repr(x: object) -> str:
+    """repr(x), kept short (and shallow: reprlib): a huge int as its number of digits."""
+    if isinstance(x, int) and x.bit_length() > 200:
+        return f"(an int of about {int(x.bit_length() * math.log10(2)) + 1} digits)"
+    return _reprlib.repr(x)
+
+
+_reprlib = reprlib.Repr()
+_reprlib.maxstring = _reprlib.maxother = 60
+
+
+def _operand(x: object, op: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
+        return constant(x)
+    return constant(as_float(x, f"unsupported operand for '{op}'"))
+
+
+def _compared(x: object, op: str) -> float | int:
+    """What `.data` is compared with: an integer as a Python int (compared exactly,
+    whatever its size), any other real number as a float (+-inf if too large)."""
+    if isinstance(x, Value):
+        return x.data
+    if type(x) is int:
+        return x
+    who = f"'{op}' compares a Value with a number"
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
+    if isinstance(x, numbers.Integral):
+        return int(x)  # numpy's integers too
+    try:
+        f = float(x)
+    except OverflowError:
+        f = math.inf if cast(Any, x) > 0 else -math.inf
+    if f != f:
+        raise ValueError(f"{who}: cannot compare with nan (every comparison with nan is False)")
+    return f
 
 
 _new_value = Value.__new__
@@ -453,6 +433,9 @@ def constant(data: float) -> Value:
     out.local_grads = ()
     out._walk = None
     return out
+
+
+# -- rules: an op's record applied, and the fused sums -------------------------------------
 
 
 def _unary(op: Op, x: Value) -> Value:
@@ -600,83 +583,105 @@ def dot_values(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:
     return _node("dot", (*ws, *xs, b), y, dot_local_grads(w_data, x_data))
 
 
-def as_float(x: object, who: str) -> float:
-    """The one gate for numbers: any finite real number (numbers.Real: int, float,
-    Fraction, numpy's scalars...) becomes a float; `who` starts the error message.
+# -- the backward walk ---------------------------------------------------------------------
 
-    A bool is refused (True is not a measurement), and so is an array or a list,
-    with a hint to pass its numbers one at a time.
+
+def _backpropagate(root: Value, seed: float) -> tuple[list[Value], list[float]]:
+    """The chain rule over the graph below `root`: the walk of `computed_nodes`,
+    with each node's gradient passed on to its inputs as soon as the node is
+    released, which is when every node that uses it has passed its share on.
+
+    Returns the leaves reached and their grads from before the pass.
     """
-    if type(x) is not float:
-        if type(x) is not int and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
-            raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
-        try:
-            f = float(x)  # type: ignore[arg-type, unused-ignore]
-        except OverflowError:
-            f = math.inf
-        if f - f != 0.0 and cast(Any, x) - x == 0:  # finite, but not as a float (10**400)
-            raise ValueError(f"{who}: {_short_repr(x)} is too large for a float")
-        x = f
-    if x - x != 0.0:  # inf or nan
-        raise ValueError(f"{who}: expected a finite number, got {x!r}")
-    return x  # type: ignore[return-value, unused-ignore]
+    walk = object()
+    root._walk = walk
+    root._uses = 0
+    leaves: list[Value] = []
+    if not root.inputs:
+        leaves.append(root)
+    stack = [root] if root.inputs else []
+    while stack:  # count each computed node's uses, zero its grad, collect the leaves
+        for child in stack.pop().inputs:
+            if child.inputs:
+                if child._walk is walk:
+                    child._uses += 1
+                else:
+                    child._walk = walk
+                    child._uses = 1
+                    child.grad = 0.0
+                    stack.append(child)
+            elif child._walk is not walk:
+                child._walk = walk
+                leaves.append(child)
+    before = [leaf.grad for leaf in leaves]
+    if None in before:  # `p.grad = None`, PyTorch's "no gradient yet"
+        for leaf in leaves:
+            if leaf.grad is None:
+                leaf.grad = 0.0
+    if root.inputs:
+        root.grad = 0.0
+    root.grad += seed
+    ready = [root] if root.inputs else []
+    while ready:
+        node = ready.pop()
+        upstream = node.grad
+        if upstream:  # a zero upstream gradient adds exactly nothing
+            for child, local in zip(node.inputs, node.local_grads):
+                child.grad += local * upstream
+                if child.inputs:
+                    child._uses -= 1
+                    if not child._uses:
+                        ready.append(child)
+        else:
+            for child in node.inputs:
+                if child.inputs:
+                    child._uses -= 1
+                    if not child._uses:
+                        ready.append(child)
+    return leaves, before
 
 
-def _got(x: object) -> str:
-    """'got <type> <value>' for an error message, with a hint for the usual mistakes."""
-    got = f"got {type(x).__name__} {_short_repr(x)}"
-    if isinstance(x, bool) or type(x).__name__ in ("bool_", "bool"):  # numpy's too
-        number = 1.0 if x else 0.0
-        return got + f"; a bool is not a measurement: write {number} (or float(x)) for the number"
-    if isinstance(x, str):
-        return got + "; convert it first, e.g. float(s)"
-    if hasattr(x, "tolist") and not isinstance(x, numbers.Number):  # a numpy array
-        return got + ", an array: convert it with .tolist() and use its numbers one by one"
-    if isinstance(x, (list, tuple)):
-        return got + ": use its numbers one by one"
-    if isinstance(x, numbers.Number) and not isinstance(x, numbers.Complex):  # Decimal
-        return got + "; convert it with float() first"
-    return got
+def _raise_if_overflowed(
+    root: Value, seed: float, leaves: list[Value], before: list[float]
+) -> None:
+    """Replay a backward pass whose leaf grads are not all finite, checking every step,
+    and raise OverflowError naming the first gradient that stopped being finite.
+    The leaves' grads are put back as they were before the pass."""
+
+    def fail(node: Value, how: str) -> None:
+        for leaf, g in zip(leaves, before):
+            leaf.grad = g
+        raise OverflowError(
+            f"backward: the gradient of {_which_node(node)} overflowed: {how}. "
+            "The leaves' grads are left as they were; scale the loss or the inputs down"
+        )
+
+    order = computed_nodes(root)  # the same order _backpropagate releases nodes in
+    for leaf, g in zip(leaves, before):
+        leaf.grad = g
+    for node in order:
+        node.grad = 0.0
+    root.grad += seed
+    if not math.isfinite(root.grad):
+        fail(root, f"{root.grad - seed!r} + the seed {seed!r} is not finite")
+    for node in reversed(order):
+        upstream = node.grad
+        if upstream:
+            for child, local in zip(node.inputs, node.local_grads):
+                g = child.grad + local * upstream
+                if not math.isfinite(g):
+                    fail(
+                        child,
+                        f"{child.grad!r} + {local!r} * {upstream!r} (from the '{node.op}' node"
+                        f"{where(node)} that uses it) is {g!r}",
+                    )
+                child.grad = g
 
 
-def _short_repr(x: object) -> str:
-    """repr(x), kept short (and shallow: reprlib): a huge int as its number of digits."""
-    if isinstance(x, int) and x.bit_length() > 200:
-        return f"(an int of about {int(x.bit_length() * math.log10(2)) + 1} digits)"
-    return _reprlib.repr(x)
-
-
-_reprlib = reprlib.Repr()
-_reprlib.maxstring = _reprlib.maxother = 60
-
-
-def _operand(x: object, op: str) -> Value:
-    if isinstance(x, Value):
-        return x
-    if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
-        return constant(x)
-    return constant(as_float(x, f"unsupported operand for '{op}'"))
-
-
-def _compared(x: object, op: str) -> float | int:
-    """What `.data` is compared with: an integer as a Python int (compared exactly,
-    whatever its size), any other real number as a float (+-inf if too large)."""
-    if isinstance(x, Value):
-        return x.data
-    if type(x) is int:
-        return x
-    who = f"'{op}' compares a Value with a number"
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
-    if isinstance(x, numbers.Integral):
-        return int(x)  # numpy's integers too
-    try:
-        f = float(x)
-    except OverflowError:
-        f = math.inf if cast(Any, x) > 0 else -math.inf
-    if f != f:
-        raise ValueError(f"{who}: cannot compare with nan (every comparison with nan is False)")
-    return f
+def _which_node(v: Value) -> str:
+    if v.label:
+        return f"node '{v.label}'"
+    return f"the '{v.op}' node with data {v.data!r}" if v.op else f"a leaf with data {v.data!r}"
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -736,6 +741,24 @@ def computed_nodes(root: Value, leaves: list[Value] | None = None) -> list[Value
                     ready.append(child)
     order.reverse()
     return order
+
+
+# -- threading: no_grad holds per thread ---------------------------------------------------
+
+
+class _GradMode(threading.local):
+    depth = 0  # how many `no_grad` blocks this thread is inside (0 in a new thread)
+
+
+_mode = _GradMode()
+# How many threads are inside a no_grad block right now. While it is 0 (nearly
+# always) the hot path skips the slower thread-local lookup: `_paused_threads and
+# _mode.depth` costs one global read, as a single module-wide flag would.
+_paused_threads = 0
+_mode_lock = threading.Lock()  # guards _paused_threads
+# One graph walk at a time: walks tag the nodes they reach (see computed_nodes), and
+# backward's `+=` into shared leaves must not interleave with another thread's.
+_graph_lock = threading.Lock()
 
 
 class _NoGrad:
@@ -800,6 +823,8 @@ def no_grad(fn: F | None = None) -> _NoGrad | F:
 
 __all__ = [
     "DERIVATIVES",
+    "Number",
+    "Operand",
     "Value",
     "apply",
     "as_float",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
+from autograd.engine import Number
 from autograd.ops import DERIVATIVES, Constant
 
 __all__ = [
@@ -62,9 +63,6 @@ class _Condition:
 
     def __bool__(self) -> bool:
         return self.chooser.decide(self.text)
-
-
-Number: TypeAlias = "int | float"
 
 
 class Code:
