@@ -74,6 +74,12 @@ def _power(a: float, b: float) -> float:
 
 HELPERS["power"] = _power
 
+
+def _helpers() -> dict[str, Any]:
+    """HELPERS and the functions the ops' records ask for (an op defined later too)."""
+    return {name: f for op in OPS.values() for name, f in op.helpers.items()} | HELPERS
+
+
 _IDENTIFIER = re.compile(r"\b(?!grad_)[A-Za-z_]\w*")
 _CHUNK = 32  # terms per line of a long sum: deep expressions overflow the compiler's stack
 _SKIP_MIN = 8  # a node with this many inputs skips its backward lines when its grad is 0
@@ -91,7 +97,7 @@ class Names:
     """
 
     def __init__(self, reserved: Iterable[str] = ()) -> None:
-        self.taken = set(HELPERS) | set(reserved) | set(keyword.kwlist) | {"math"}
+        self.taken = set(_helpers()) | set(reserved) | set(keyword.kwlist) | {"math"}
         self.count = 0
 
     def copy(self) -> Names:
@@ -371,7 +377,7 @@ def checked_nodes(nodes: Sequence[Value], varying: Callable[[Value], bool]) -> l
 
 def build_function(name: str, source: str, namespace: dict[str, Any] | None = None) -> Any:
     """Compile generated source that defines `name`, with the helpers it may call."""
-    scope: dict[str, Any] = {**HELPERS, **(namespace or {})}
+    scope: dict[str, Any] = {**_helpers(), **(namespace or {})}
     was_enabled = gc.isenabled()
     gc.disable()  # compiling allocates much and frees it at once: nothing for the collector
     try:

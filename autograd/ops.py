@@ -58,7 +58,9 @@ class Op:
       sums (in order, in chunks of lines);
     - `silent_overflow`: Python's float arithmetic may give inf or nan without
       raising (the generated code checks its result); `propagates`: an inf or nan
-      input always gives an inf or nan result (no check needed after it).
+      input always gives an inf or nan result (no check needed after it);
+    - `helpers`: the functions the generated code calls by name for it (one of
+      math's functions as `forward` is called by its name).
 
     Example:
         >>> OPS["tanh"].derivative(0.0, 0.0)
@@ -71,6 +73,7 @@ class Op:
         "derivative",
         "form",
         "forward",
+        "helpers",
         "name",
         "overflow",
         "precedence",
@@ -101,7 +104,9 @@ class Op:
         self.overflow = overflow or _overflowed(name, precedence)
         self.symbol = symbol or name
         self.precedence = precedence
-        self.code = code or (_called_by_name(forward) if _in_math(forward) else forward)
+        by_name = _in_math(forward)
+        self.code = code or (_called_by_name(forward) if by_name else forward)
+        self.helpers: dict[str, Callable[..., Any]] = {forward.__name__: forward} if by_name else {}
         self.form = form
         self.silent_overflow = silent_overflow
         self.propagates = propagates

@@ -233,6 +233,12 @@ def test_an_op_defined_by_its_record_alone_works_everywhere():
         # drawn by its symbol (a new binary op also needs draw.py to read the records'
         # precedence: see OP_SYMBOLS and PRECEDENCE there)
         assert "cube" in autograd.draw_graph(apply(cube, x) * 2.0).source
+        # one of math's functions as the forward: the generated code calls it by name
+        atan = define(Op("atan", math.atan, lambda x, y: (1.0 / (1.0 + x * x),)))
+        value, (slope,) = autograd.compile(lambda x: apply(atan, x), 0.5)(2.0)
+        assert (value, slope) == (math.atan(2.0), 1.0 / 5.0)
+        (d2,) = grad(grad(apply(atan, x), [x])[0], [x])  # oracle: -2x / (1 + x**2)**2
+        assert d2.data == pytest.approx(-3.0 / (1 + 1.5**2) ** 2, rel=1e-12)
     finally:
-        for name in ("cube", "mean2"):
-            del OPS[name], DERIVATIVES[name]
+        for name in ("cube", "mean2", "atan"):
+            OPS.pop(name, None), DERIVATIVES.pop(name, None)
