@@ -1,5 +1,5 @@
 """Plots every course notebook would otherwise write by hand: a training history, a
-decision boundary, and both live while `fit` runs.
+decision boundary, both live while `fit` runs, and a confusion matrix.
 
 matplotlib is imported only when something is plotted; without it, the error says
 how to install it.
@@ -8,6 +8,7 @@ how to install it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Real
 from typing import Any
 
 from autograd import no_grad
@@ -201,6 +202,81 @@ def plot_decision_boundary(
     ax.set_ylabel("x2")
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title(title or "regions: the class the model predicts")
+    return ax
+
+
+RIGHT, MISTAKE = "#2b6cb0", "#f4a261"  # mistakes in a warm colour, to stand out
+
+
+def plot_confusion_matrix(
+    matrix: Sequence[Sequence[int]],
+    *,
+    labels: Sequence[Any] | None = None,
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """A confusion matrix as a picture: row t, column p holds the count of examples of
+    class t predicted as p, written in its cell.
+
+    Right answers (the diagonal) are blue, mistakes orange, empty cells blank, so
+    the mistakes stand out. The title says how many are right, after `title` if
+    given. `labels` names the classes (default 0, 1, ...). Draws on `ax` (or a new
+    figure) and returns the Axes.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> ax = plot_confusion_matrix([[5, 1], [0, 4]], labels=["cat", "dog"], title="Test")
+        >>> ax.get_title(), ax.get_xlabel(), ax.get_ylabel()
+        ('Test: 9 of 10 right (90.0%)', 'predicted class', 'true class')
+    """
+    counts = [list(row) for row in matrix]
+    size = len(counts)
+    if size == 0 or any(len(row) != size for row in counts):
+        shape = [len(row) for row in counts]
+        raise ValueError(
+            f"a confusion matrix is square, one row per class; got row lengths {shape}"
+        )
+    for row in counts:
+        for n in row:
+            whole = isinstance(n, Real) and not isinstance(n, bool) and float(n).is_integer()
+            if not whole or n < 0:
+                raise ValueError(f"a confusion matrix holds counts (whole numbers >= 0), got {n!r}")
+    names = list(range(size)) if labels is None else list(labels)
+    if len(names) != size:
+        raise ValueError(f"labels names {len(names)} classes, the matrix has {size}")
+    plt = _pyplot()
+    from matplotlib.colors import to_rgb  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    from matplotlib.patches import Patch  # type: ignore[import-not-found, import-untyped, unused-ignore]
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.5 + 0.5 * size, 0.6 + 0.5 * size))
+    ax.imshow(
+        [
+            [to_rgb(RIGHT if t == p else MISTAKE if counts[t][p] else "white") for p in range(size)]
+            for t in range(size)
+        ]
+    )
+    for t in range(size):
+        for p in range(size):
+            if counts[t][p]:  # empty cells stay blank
+                colour = "white" if t == p else "black"
+                ax.text(p, t, f"{counts[t][p]:g}", ha="center", va="center", color=colour)
+    ax.set_xticks(range(size), labels=names)
+    ax.set_yticks(range(size), labels=names)
+    ax.set_xticks([i + 0.5 for i in range(size - 1)], minor=True)  # a thin grid between cells
+    ax.set_yticks([i + 0.5 for i in range(size - 1)], minor=True)
+    ax.grid(which="minor", color="0.85")
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    right, total = sum(counts[i][i] for i in range(size)), sum(map(sum, counts))
+    score = f"{right:g} of {total:g} right" + (f" ({right / total:.1%})" if total else "")
+    ax.set_title(f"{title}: {score}" if title else score)
+    ax.legend(
+        handles=[Patch(color=RIGHT, label="right answers"), Patch(color=MISTAKE, label="mistakes")],
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1),
+    )
     return ax
 
 

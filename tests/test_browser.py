@@ -263,16 +263,15 @@ def test_jupyterlab_from_a_fresh_clone_shows_every_picture(path, browser, jupyte
 @pytest.fixture(scope="module")
 def static_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """Each notebook as nbconvert's web page, as is and with every <script> removed."""
-    nbconvert = pytest.importorskip("nbconvert", reason="the test extra installs nbconvert")
-    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("nbconvert", reason="the test extra installs nbconvert")
+    sys.path.insert(0, str(NOTEBOOKS[0].parent))
+    from execute import export_html  # the pages `./run refresh-notebooks --html` makes
+
     out = tmp_path_factory.mktemp("pages")
     pages = {}
     for path in NOTEBOOKS:
-        body, _ = nbconvert.HTMLExporter(template_name="lab").from_notebook_node(
-            nbformat.read(path, as_version=4)
-        )
-        with_scripts = out / f"{path.stem}.html"
-        with_scripts.write_text(body, encoding="utf-8")
+        with_scripts = export_html(path, out)
+        body = with_scripts.read_text(encoding="utf-8")
         stripped = out / f"{path.stem}.static.html"
         stripped.write_text(re.sub(r"<script\b.*?</script>", "", body, flags=re.S), "utf-8")
         pages[path.name] = (with_scripts, stripped)

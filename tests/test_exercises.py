@@ -30,8 +30,24 @@ def test_the_solution_passes_and_the_typical_mistake_does_not(module, exercise, 
     assert exercise.check(exercise.wrong) is False
     said = capsys.readouterr().out
     assert "✗" in said and "not yet" in said and len(said) > 60  # it says why, not only no
-    assert exercise.check(...) is False  # not answered: the solution is shown instead
-    assert "no answer yet" in capsys.readouterr().out
+    assert exercise.check(...) is False  # not answered: it says so, and how to see an answer
+    said = capsys.readouterr().out
+    assert "no answer yet" in said and f"ex.{exercise.name}.show_answer()" in said
+    assert exercise.show(exercise.solution) not in said  # shown only when asked
+    exercise.show_answer()
+    said = capsys.readouterr().out
+    answer = exercise.show(exercise.solution).splitlines()
+    assert all(line.strip() in said for line in answer) and "✓ It passes the check." in said
+
+
+def outputs_of(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [
+        "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+        for c in cells
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -43,10 +59,36 @@ def test_every_notebook_has_an_exercise_with_a_check(path):
     checks = [src for src in code if re.search(r"\.check\(", src)]
     assert checks, f"{path.name} checks no exercise"
     assert all(exercises.exercises_in(MODULES[m]) for m in used)
-    outputs = [
-        "".join(o.get("text", ""))
-        for c in cells
-        if c["cell_type"] == "code"
-        for o in c.get("outputs", [])
+    # the checks tell a learner to call ex.<name>.show_answer(): the notebook must say `ex`
+    assert all(f"from exercises import {m} as ex" in "".join(code) for m in used)
+    outputs = outputs_of(path)
+    assert any("no answer yet" in text for text in outputs), f"{path.name}: no check ran"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_a_committed_notebook_shows_no_answer_until_asked(path):
+    solutions = [
+        exercise.show(exercise.solution)
+        for module in MODULES.values()
+        for exercise in exercises.exercises_in(module)
+        if callable(exercise.solution)
     ]
-    assert any("✓" in text for text in outputs), f"{path.name}: no check ran in its outputs"
+    for text in outputs_of(path):
+        assert ": one answer" not in text, f"{path.name} shows an answer: {text[:200]}"
+        for solution in solutions:
+            body = solution.splitlines()[-1].strip()  # the line that holds the answer
+            assert body not in text, f"{path.name} shows the answer {body!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_notebook_calls_its_exercises_by_one_name(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    exercise_headings = [
+        line
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines()
+        if line.startswith("#") and re.search(r"exercise|your turn|try it", line, re.I)
+    ]
+    assert exercise_headings, f"{path.name} has no exercise heading"
+    assert all(h.startswith("### Exercise: ") for h in exercise_headings), exercise_headings

@@ -150,3 +150,46 @@ def test_each_data_set_keeps_one_colour_in_both_panels():
     assert loss.lines[0].get_color() == accuracy.lines[0].get_color()  # training
     assert loss.lines[1].get_color() == accuracy.lines[1].get_color()  # test
     assert loss.lines[0].get_color() != loss.lines[1].get_color()
+
+
+def test_a_confusion_matrix_writes_each_count_in_its_cell_and_colours_mistakes_apart():
+    from matplotlib.colors import to_rgb
+
+    from nn.plot import MISTAKE, RIGHT, plot_confusion_matrix
+
+    matrix = [[5, 0, 1], [2, 7, 0], [0, 0, 4]]
+    ax = plot_confusion_matrix(matrix, title="Test set")
+    written = {(t.get_position(), t.get_text()) for t in ax.texts}
+    assert written == {((0, 0), "5"), ((2, 0), "1"), ((0, 1), "2"), ((1, 1), "7"), ((2, 2), "4")}
+    pixels = ax.images[0].get_array()  # row t, column p: one RGB colour per cell
+    assert tuple(pixels[1][1][:3]) == to_rgb(RIGHT)  # the diagonal: right answers
+    assert tuple(pixels[1][0][:3]) == to_rgb(MISTAKE)  # 2 examples of class 1 read as 0
+    assert tuple(pixels[0][1][:3]) == (1.0, 1.0, 1.0)  # no mistake of that kind: blank
+    assert ax.get_title() == "Test set: 16 of 19 right (84.2%)"  # 5 + 7 + 4 of all 19
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted class", "true class")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2"]
+
+
+def test_a_confusion_matrix_names_its_classes_and_refuses_what_is_not_one():
+    from nn.plot import plot_confusion_matrix
+
+    np = pytest.importorskip("numpy")
+    ax = plot_confusion_matrix(np.array([[3, 1], [0, 2]]), labels=["cat", "dog"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["cat", "dog"]
+    assert ax.get_title() == "5 of 6 right (83.3%)"
+    with pytest.raises(ValueError, match="square"):
+        plot_confusion_matrix([[1, 2, 3], [4, 5, 6]])
+    with pytest.raises(ValueError, match="counts"):
+        plot_confusion_matrix([[1, 0.5], [0, 1]])
+    with pytest.raises(ValueError, match="counts"):
+        plot_confusion_matrix([[1, -1], [0, 1]])
+    with pytest.raises(ValueError, match="labels names 3 classes"):
+        plot_confusion_matrix([[1, 0], [0, 1]], labels=["a", "b", "c"])
+
+
+def test_plotting_without_matplotlib_says_how_to_install_it(monkeypatch):
+    from nn.plot import plot_confusion_matrix
+
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # as if it were not installed
+    with pytest.raises(ImportError, match=r'pip install "gradstep\[plot\]"'):
+        plot_confusion_matrix([[1, 0], [0, 1]])

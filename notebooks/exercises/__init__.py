@@ -9,8 +9,12 @@ In a notebook, one cell asks for your answer and the next checks it:
 
     ex.power_rule.check(slope_of_f)
 
-An answer left as `...` counts as not answered yet: the check then runs the
-solution instead and shows it, so every notebook runs top to bottom as it is.
+An answer left as `...` counts as not answered yet: the check says so, and
+quietly runs the course's own solution through the same test instead, so every
+notebook runs top to bottom as it is. The solution is shown only when asked:
+
+    ex.power_rule.show_answer()
+
 Each exercise also carries a typical wrong answer, which the course's own tests
 use to prove that every check can say "not yet".
 """
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,12 +69,12 @@ class Exercise:
         try:
             problem = self.test(answer)
         except Unanswered:
-            print(f"… {self.title}: no answer yet. Here is one:\n")
-            print(textwrap.indent(self.show(self.solution), "    "))
-            problem = self.test(self.solution)
-            if problem is not None:  # the course's own solution must pass its own check
-                raise AssertionError(f"the solution fails its check: {problem}") from None
-            print(f"\n✓ This reference solution passes the check.\n{_wrap(self.why)}")
+            self._solution_passes()
+            print(
+                f"… {self.title}: no answer yet.\n"
+                "  Write yours in place of the `...` above, then run both cells again.\n"
+                f"  Stuck? ex.{self.name}.show_answer() shows one answer."
+            )
             return False
         except Exception as error:  # a learner's code may fail in any way: say how, calmly
             problem = f"your answer raised {type(error).__name__}: {error}"
@@ -78,6 +83,37 @@ class Exercise:
             return True
         print(f"✗ {self.title}: not yet.\n{_wrap(problem)}")
         return False
+
+    def show_answer(self) -> None:
+        """Print one right answer, checked by the same test as yours, and why it is right.
+
+        Example:
+            >>> from exercises import derivatives as ex
+            >>> ex.power_rule.show_answer()  # doctest: +ELLIPSIS
+            the derivative of p(x) = x**4 - 2x**2 + 3x: one answer
+            <BLANKLINE>
+                def slope_of_p(x):
+                    return 4 * x**3 - 4 * x + 3
+            <BLANKLINE>
+            ✓ It passes the check.
+              Checked against the central difference...
+        """
+        self._solution_passes()
+        print(f"{self.title}: one answer\n")
+        print(textwrap.indent(self.show(self.solution), "    "))
+        print(f"\n✓ It passes the check.\n{_wrap(self.why)}")
+
+    @property
+    def name(self) -> str:
+        """The exercise's name in its module, as a notebook calls it: `ex.<name>`."""
+        module = sys.modules.get(self.test.__module__)
+        names = [k for k, v in vars(module).items() if v is self] if module else []
+        return names[0] if names else "<exercise>"
+
+    def _solution_passes(self) -> None:
+        problem = self.test(self.solution)
+        if problem is not None:  # the course's own solution must pass its own check
+            raise AssertionError(f"the solution of {self.title!r} fails its check: {problem}")
 
     @staticmethod
     def show(solution: Any) -> str:

@@ -29,7 +29,7 @@ def _predicted_change_test(answer: Any) -> str | None:
     return None
 
 
-def predicted_change(grad: list[float], step: list[float]) -> float:
+def predicted_change(grad, step):
     return sum(g * d for g, d in zip(grad, step))  # grad C . step
 
 
@@ -76,7 +76,7 @@ def _update_test(answer: Any) -> str | None:
     return None
 
 
-def update(w: float, grad: float, alpha: float) -> float:
+def update(w, grad, alpha):
     return w - alpha * grad  # a small step against the gradient
 
 
@@ -120,7 +120,7 @@ def _alpha_test(answer: Any) -> str | None:
     return None
 
 
-def alpha_for_mean(alpha_sum: float, n: int) -> float:
+def alpha_for_mean(alpha_sum, n):
     return alpha_sum * n  # the mean's gradient is N times smaller, so alpha is N times larger
 
 

@@ -32,7 +32,7 @@ def _predict_test(answer: Any) -> str | None:
     return None
 
 
-def predict(scores: list[float]) -> int:
+def predict(scores):
     return max(range(len(scores)), key=lambda digit: scores[digit])  # the position of the largest
 
 
@@ -74,7 +74,7 @@ def _cross_entropy_test(answer: Any) -> str | None:
     return None
 
 
-def cross_entropy(scores: list[float], target: int) -> float:
+def cross_entropy(scores, target):
     total = sum(math.exp(s) for s in scores)
     p = math.exp(scores[target]) / total  # softmax: the probability of the right digit
     return -math.log(p)
@@ -118,7 +118,7 @@ def _accuracy_test(answer: Any) -> str | None:
     return None
 
 
-def accuracy(matrix: list[list[int]]) -> float:
+def accuracy(matrix):
     right = sum(matrix[i][i] for i in range(len(matrix)))  # the diagonal: true = predicted
     return right / sum(sum(row) for row in matrix)  # out of every example
 

@@ -42,7 +42,7 @@ def _batch_gradient_test(answer: Any) -> str | None:
     return None
 
 
-def batch_gradient(per_example: list[list[float]]) -> list[float]:
+def batch_gradient(per_example):
     size = len(per_example)
     return [sum(column) / size for column in zip(*per_example)]  # one mean per parameter
 
@@ -83,7 +83,7 @@ def _hinge_test(answer: Any) -> str | None:
     return None
 
 
-def hinge(score: float, y: int) -> float:
+def hinge(score, y):
     return max(0.0, 1.0 - y * score)  # zero once the example is right by a margin of 1
 
 
@@ -136,7 +136,7 @@ def _momentum_test(answer: Any) -> str | None:
     return None
 
 
-def momentum_step(w: float, v: float, grad: float, alpha: float, mu: float) -> tuple[float, float]:
+def momentum_step(w, v, grad, alpha, mu):
     v = mu * v + grad  # the velocity: past gradients, each step shrunk by mu, plus the new one
     return w - alpha * v, v
 

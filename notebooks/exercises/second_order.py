@@ -38,7 +38,7 @@ def _d2f_test(answer: Any) -> str | None:
     return None
 
 
-def d2f(x: float) -> float:
+def d2f(x):
     return 12 * x**2 - 6  # f'(x) = 4x**3 - 6x + 1, differentiated again
 
 
