@@ -25,12 +25,13 @@ import functools
 import inspect
 import math
 import numbers
+import operator
 import reprlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeAlias, TypeVar, cast, overload
 
-from autograd.ops import DERIVATIVES, OPS, Constant, Op, dot_local_grads, weighted_sum, where
+from autograd.ops import DERIVATIVES, OPS, Constant, Op, dot_local_grads, where
 
 Number: TypeAlias = "int | float"
 Operand: TypeAlias = "Value | int | float"
@@ -39,7 +40,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # -- values --------------------------------------------------------------------------------
 
-_ADD, _SUB, _MUL, _DIV, _POW = OPS["+"], OPS["-"], OPS["*"], OPS["/"], OPS["**"]
+_DIV, _POW = OPS["/"], OPS["**"]
 _NEG, _ABS, _EXP, _LOG, _SQRT = OPS["neg"], OPS["abs"], OPS["exp"], OPS["log"], OPS["sqrt"]
 _TANH, _SIGMOID, _RELU, _SIN, _COS = (
     OPS["tanh"], OPS["sigmoid"], OPS["relu"], OPS["sin"], OPS["cos"]
@@ -171,20 +172,20 @@ class Value:
 
     # -- arithmetic -------------------------------------------------------------
 
-    # + - * compute their record's forward (operator.add ...) inline, skipping a call:
-    # these are the hottest lines of every forward pass.
+    # + - * compute their record's forward (operator.add ...) inline, and name their
+    # record rather than load it: these are the hottest lines of every forward pass.
 
     def __add__(self, other: Operand) -> Value:
         if not isinstance(other, Value):  # skip a call on the hot path
             other = _operand(other, "+")
-        return _binary(_ADD, self, other, self.data + other.data)
+        return _binary("+", self, other, self.data + other.data)
 
     def __radd__(self, other: Operand) -> Value:
         return _operand(other, "+") + self
 
     def __sub__(self, other: Operand) -> Value:
         other = _operand(other, "-")
-        return _binary(_SUB, self, other, self.data - other.data)
+        return _binary("-", self, other, self.data - other.data)
 
     def __rsub__(self, other: Operand) -> Value:
         return _operand(other, "-") - self
@@ -192,7 +193,7 @@ class Value:
     def __mul__(self, other: Operand) -> Value:
         if not isinstance(other, Value):  # skip a call on the hot path
             other = _operand(other, "*")
-        return _binary(_MUL, self, other, self.data * other.data)
+        return _binary("*", self, other, self.data * other.data)
 
     def __rmul__(self, other: Operand) -> Value:
         return _operand(other, "*") * self
@@ -470,16 +471,15 @@ def _unary(op: Op, x: Value) -> Value:
     return out
 
 
-def _binary(op: Op, a: Value, b: Value, y: float, b_as_seen: float | None = None) -> Value:
-    """The node for `op` on `a` and `b`, whose result is `y`; the rule sees `b_as_seen`
-    for b when given (a Constant)."""
+def _binary(name: str, a: Value, b: Value, y: float) -> Value:
+    """The node for the op `name` on `a` and `b`, whose result is `y`. (The op's name,
+    not its record: the record is read only on the way to an error.)"""
     if y - y != 0.0:  # inf or nan: only an overflow gets here, as inputs are finite
-        raise OverflowError(op.overflow(a, b))
+        raise OverflowError(OPS[name].overflow(a, b))
     if _paused_threads and _mode.depth:
         return _leaf(y)
-    name = op.name
     try:
-        local = DERIVATIVES[name](a.data, b.data if b_as_seen is None else b_as_seen, y)
+        local = DERIVATIVES[name](a.data, b.data, y)
     except (ZeroDivisionError, OverflowError):
         raise ValueError(
             f"'{name}' has no finite derivative at {a.data!r} {name} {b.data!r}{where(a)}; "
@@ -512,13 +512,15 @@ def apply(op: Op, *inputs: Operand) -> Value:
     if len(inputs) != 2:
         raise TypeError(f"apply: {op!r} takes one or two inputs here, got {len(inputs)}")
     a, b = (_operand(v, op.name) for v in inputs)
+    if b.is_constant and type(b.data) is float:  # made here from a number: the rule may
+        b.data = Constant(b.data)  # skip its derivative (see autograd.ops.Constant)
     if op.check is not None:
         op.check(a, b)
     try:
         y = op.forward(a.data, b.data)
     except OverflowError:
         y = math.inf
-    return _binary(op, a, b, y, Constant(b.data) if b.is_constant else None)
+    return _binary(op.name, a, b, y)
 
 
 def total(values: Sequence[Operand]) -> Value:
@@ -575,7 +577,7 @@ def dot_values(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:
     """
     w_data = [w.data for w in ws]
     x_data = [x.data for x in xs]
-    y = weighted_sum(w_data, x_data, b.data)
+    y = sum(map(operator.mul, w_data, x_data), b.data)  # weighted_sum, inline: every neuron
     if y - y != 0.0:
         raise OverflowError(_DOT.overflow())
     if _paused_threads and _mode.depth:
