@@ -12,15 +12,11 @@ import itertools
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from autograd.engine import Value, topological_order
 from autograd.render import Drawing, new_digraph
 
-if TYPE_CHECKING:
-    from autograd.stepthrough import BackwardStep
-
-COLLAPSE_LEVELS = ("neuron", "layer")
 MANY_INPUTS = 8  # collapsed drawings show more inputs than this as one box
 FONT = "Helvetica"  # one family for every word and number; Graphviz knows its metrics
 PAGE = 600.0  # points (800 px): what a notebook cell shows without scrolling at 1280 px
@@ -122,34 +118,110 @@ class GradView:
 NOT_REACHED = GradView(None, "partial")
 
 
-def _groups(order: list[Value], level: str) -> dict[Value, str]:
-    """Assign nodes to the neuron or layer whose parameters they are computed from.
+@dataclass(frozen=True)
+class Frame:
+    """A moment of the backward pass as `draw_graph(highlight=...)` shows it.
 
-    Parameters are labelled like "L1.N3.w1": the neuron is "L1.N3", the layer
-    "L1". A node joins a group if one of its inputs is a parameter of that
-    group, or if all its inputs already belong to that group. Many inputs (the
-    64 pixels of a digit) become one box too, "inputs": one box per pixel would
-    fill the page, and draw an edge from each to every neuron.
+    `views` holds each node's grad at that moment (a node left out has received
+    none yet); `current` is outlined, and while it is `passing` gradient on its
+    edges are red. `cell_chars`, the width of every number cell, keeps one layout
+    for all the frames of a player. A `BackwardStep` gives its own with `frame()`.
+
+    Example:
+        >>> x = Value(2.0, label="x"); y = x * x
+        >>> frame = Frame({y: GradView(1.0, "changed")}, current=y, passing=False)
+        >>> "#d62728" in draw_graph(y, highlight=frame).source  # y outlined in red
+        True
     """
-    group: dict[Value, str] = {}
-    for node in order:
-        if is_parameter(node):
-            parts = node.label.split(".")
-            group[node] = parts[0] if level == "layer" else ".".join(parts[:-1])
-            continue
-        if not node.inputs:
-            continue
-        from_params = {group[i] for i in node.inputs if is_parameter(i) and i in group}
-        if len(from_params) == 1:
-            group[node] = from_params.pop()
-            continue
-        from_inputs = {group.get(i) for i in node.inputs}
-        if len(from_inputs) == 1 and None not in from_inputs:
-            group[node] = from_inputs.pop()  # type: ignore[assignment]
+
+    views: Mapping[Value, GradView]
+    current: Value
+    passing: bool = True
+    cell_chars: int = 0
+
+    def frame(self) -> Frame:
+        return self
+
+
+class Highlight(Protocol):
+    """What `draw_graph(highlight=...)` takes: a `BackwardStep`, or a `Frame`."""
+
+    def frame(self) -> Frame: ...
+
+
+@dataclass(frozen=True)
+class GroupBox:
+    """What the box of a collapsed group says: a title, rows of (what, value), and the
+    grads whose largest magnitude colours it when the drawing is coloured by grad."""
+
+    title: str
+    rows: list[tuple[str, str]]
+    grads: list[float]
+
+
+class Grouping(Protocol):
+    """How `draw_graph(collapse=...)` draws groups of nodes as one box each.
+
+    A library registers its groupings by name in `GROUPINGS` (nn registers
+    "neuron" and "layer", read from its parameters' names).
+    """
+
+    legend: str  # what each box shows, for the legend under the drawing
+
+    def assign(self, order: list[Value]) -> dict[Value, str]:
+        """The group of each node that belongs to one (`order` is topological)."""
+        ...
+
+    def sort_key(self, group: str) -> Any:
+        """Where a group's box comes among the others."""
+        ...
+
+    def column(self, group: str) -> str:
+        """Boxes of one column are kept one below the other, in order."""
+        ...
+
+    def box(self, group: str, members: list[Value]) -> GroupBox:
+        """What a group's box says about its members (those in the drawing)."""
+        ...
+
+
+GROUPINGS: dict[str, Grouping] = {}
+INPUTS = "inputs"  # the group of many inputs drawn as one box
+
+
+def _grouping(collapse: str | None) -> Grouping | None:
+    if collapse is None:
+        return None
+    grouping = GROUPINGS.get(collapse) if isinstance(collapse, str) else None
+    if grouping is None:
+        choices = ["None", *map(repr, GROUPINGS)]
+        known = f"{', '.join(choices[:-1])} or {choices[-1]}" if len(choices) > 1 else "None"
+        hint = "" if GROUPINGS else " ('neuron' and 'layer' come with nn: import nn)"
+        raise ValueError(f"collapse must be {known}, got {collapse!r}{hint}")
+    return grouping
+
+
+def _members(
+    order: list[Value], nodes: list[Value], grouping: Grouping | None
+) -> dict[str, list[Value]]:
+    """The drawn nodes of each group, the groups in drawing order.
+
+    Many labelled inputs that no group takes (the 64 pixels of a digit) become
+    one box too, "inputs", drawn last: one box per pixel would fill the page,
+    with an edge from each to every neuron.
+    """
+    if grouping is None:
+        return {}
+    group = grouping.assign(order)
     inputs = [n for n in order if not n.inputs and n.label and n not in group]
     if len(inputs) > MANY_INPUTS:
-        group.update(dict.fromkeys(inputs, "inputs"))
-    return group
+        group.update(dict.fromkeys(inputs, INPUTS))
+    members: dict[str, list[Value]] = {}
+    for n in nodes:
+        if n in group:
+            members.setdefault(group[n], []).append(n)
+    named = sorted((g for g in members if g != INPUTS), key=grouping.sort_key)
+    return {g: members[g] for g in [*named, INPUTS] if g in members}
 
 
 def _within(order: list[Value], center: Value, depth: int) -> set[Value]:
@@ -202,16 +274,6 @@ def _legend(items: list[tuple[str, str]]) -> str:
     return f'<<table border="0" cellspacing="2" color="{BORDER}"><tr>{"".join(cells)}</tr></table>>'
 
 
-def _natural_key(label: str) -> list[Any]:
-    """Sort "L1.N10" after "L1.N9": numbers inside labels compare as numbers."""
-    key: list[Any] = []
-    for part in label.split("."):
-        head = part.rstrip("0123456789")
-        tail = part[len(head) :]
-        key.append((head, int(tail) if tail else -1))
-    return key
-
-
 def draw_graph(
     root: Value,
     rankdir: str = "auto",
@@ -222,7 +284,7 @@ def draw_graph(
     depth: int = 2,
     collapse: str | None = None,
     color_by_grad: bool = False,
-    highlight: BackwardStep | None = None,
+    highlight: Highlight | None = None,
     legend: bool = True,
     format: str | None = None,
 ) -> Drawing:
@@ -240,7 +302,8 @@ def draw_graph(
       gradient flows (white 0, orange the largest; the legend gives the scale).
     - `around=node, depth=k`: draw only the nodes within k steps of `node`.
     - `collapse="neuron"` or `"layer"`: one box per neuron or layer, in order,
-      each with its output, the output's grad and its parameters' gradients.
+      each with its output, the output's grad and its parameters' gradients
+      (groupings nn registers in `GROUPINGS`; a library may add its own).
     - `highlight=step` (from `backward_steps`): that step of the backward pass,
       the node passing gradient on and the edges it uses in red; grads that are
       not final yet are grey, grads no contribution has reached yet are blank.
@@ -267,111 +330,77 @@ def draw_graph(
         raise TypeError(f"draw_graph draws a Value's graph, got {type(root).__name__}")
     if rankdir not in ("auto", "LR", "RL", "TB", "BT"):
         raise ValueError(f"rankdir must be 'auto', 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
-    if collapse not in (None, *COLLAPSE_LEVELS):
-        raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
-    views = highlight.grad_views() if highlight is not None else None
-    drawing = _draw(
-        root,
-        rankdir,
+    grouping = _grouping(collapse)
+    frame = highlight.frame() if highlight is not None else None
+    order = topological_order(root)
+    nodes = order
+    if around is not None:
+        near = _within(order, around, depth)
+        nodes = [n for n in order if n in near]
+    members = _members(order, nodes, grouping)
+    group = {n: g for g, vs in members.items() for n in vs}
+    singles = [n for n in nodes if n not in group]
+    _check_size(len(singles) + len(members), max_nodes)
+    picture = _Picture(
+        _new_graph(root, nodes, collapse, rankdir),
+        ids={node: f"n{i}" for i, node in enumerate(order, start=1)},  # stable, readable ids
+        group=group,
         parameters=set(parameters) if parameters is not None else None,
-        max_nodes=max_nodes,
-        around=around,
-        depth=depth,
-        collapse=collapse,
         color_by_grad=color_by_grad,
-        current=highlight.node if highlight is not None else None,
-        views=views,
-        legend=legend,
     )
+    picture.group_ids = {g: f"g{i}" for i, g in enumerate(members, start=1)}
+    grads = [abs(n.grad) for n in singles if picture.kind(n) != "constant"]
+    grads += [abs(p.grad) for vs in members.values() for p in vs if not p.inputs]
+    picture.largest = max(grads, default=0.0)  # the top of the colour scale
+    for g, vs in members.items():
+        picture.group_box(g, vs, grouping)
+    picture.keep_in_order(list(members), grouping)
+    texts = [number(n.data) for n in singles] + [number(n.grad) for n in singles]
+    width = int(max([len(t) for t in texts] + [frame.cell_chars if frame else 0, 4]) * 6 + 8)
+    for v in singles:
+        view = frame.views.get(v, NOT_REACHED) if frame is not None else None
+        picture.value_box(v, view, width, outlined=frame is not None and v is frame.current)
+    picture.edges(nodes, frame.current if frame is not None and frame.passing else None)
+    if legend:
+        grouped = grouping.legend if grouping is not None and members else None
+        picture.legend(singles, grouped, frame is not None)
+    picture.graph.graph_attr["rankdir"] = picture.orientation() if rankdir == "auto" else rankdir
+    drawing: Drawing = picture.graph
     if format is not None:
         drawing.format = format  # graphviz checks it: ValueError for an unknown format
     return drawing
 
 
-def _draw(
-    root: Value,
-    rankdir: str,
-    *,
-    parameters: set[Value] | None = None,
-    max_nodes: int = 500,
-    around: Value | None = None,
-    depth: int = 2,
-    collapse: str | None = None,
-    color_by_grad: bool = False,
-    current: Value | None = None,
-    views: Mapping[Value, GradView] | None = None,
-    legend: bool = True,
-    passing: bool = True,
-    cell_chars: int = 0,
-    order: list[Value] | None = None,
-) -> Drawing:
-    """`draw_graph`, plus what the step-through needs: `views` (each node's grad at a
-    step), `current` (outlined) and whether it is `passing` gradient on (its edges in
-    red), and `cell_chars`, the width of every number cell, which keeps one layout
-    for every frame."""
-    order = order if order is not None else topological_order(root)
-    nodes = order
-    if around is not None:
-        near = _within(order, around, depth)
-        nodes = [n for n in order if n in near]
-    group = _groups(order, collapse) if collapse else {}
-    members: dict[str, list[Value]] = {}
-    for n in nodes:
-        if n in group:
-            members.setdefault(group[n], []).append(n)
-    singles = [n for n in nodes if n not in group]
-    if len(singles) + len(members) > max_nodes:
+def _check_size(count: int, max_nodes: int) -> None:
+    if count > max_nodes:
         raise ValueError(
-            f"the graph has {len(singles) + len(members)} nodes to draw, more than "
+            f"the graph has {count} nodes to draw, more than "
             f"max_nodes={max_nodes}: draw a piece of it with around=node, depth=k, or one box "
             f"per neuron with collapse='neuron' (or 'layer'), or raise max_nodes if you "
             f"really want it all"
         )
+
+
+def _new_graph(root: Value, nodes: list[Value], collapse: str | None, rankdir: str) -> Any:
     what = (
         f"one box per {collapse}" if collapse else f"{sum(1 for n in nodes if n.inputs)} operations"
     )
-    picture = _Picture(
-        new_digraph(
-            f"computation graph of {name(root)}: {len(nodes)} values, {what} "
-            "(a Graphviz drawing: each box shows a value's data and grad)",
-            graph_attr={
-                "rankdir": rankdir,
-                "bgcolor": "white",
-                "nodesep": "0.15",
-                "ranksep": "0.25",
-                "fontname": FONT,
-                "fontsize": "10",
-                "labelloc": "b",
-                "size": f"{PAGE / 72:.2f},100",  # inches: wider drawings are scaled down
-            },
-            node_attr={"fontname": FONT, "fontsize": "10"},
-            edge_attr={"arrowsize": "0.6", "color": "#666666"},
-        ),
-        ids={node: f"n{i}" for i, node in enumerate(order, start=1)},  # stable, readable ids
-        group={n: g for g, vs in members.items() for n in vs},
-        parameters=parameters,
-        color_by_grad=color_by_grad,
+    return new_digraph(
+        f"computation graph of {name(root)}: {len(nodes)} values, {what} "
+        "(a Graphviz drawing: each box shows a value's data and grad)",
+        graph_attr={
+            "rankdir": rankdir,
+            "bgcolor": "white",
+            "nodesep": "0.15",
+            "ranksep": "0.25",
+            "fontname": FONT,
+            "fontsize": "10",
+            "labelloc": "b",
+            "size": f"{PAGE / 72:.2f},100",  # inches: wider drawings are scaled down
+        },
+        node_attr={"fontname": FONT, "fontsize": "10"},
+        edge_attr={"arrowsize": "0.6", "color": "#666666"},
     )
-    groups = sorted(members, key=_natural_key)
-    picture.group_ids = {g: f"g{i}" for i, g in enumerate(groups, start=1)}
-    grads = [abs(n.grad) for n in singles if picture.kind(n) != "constant"]
-    grads += [abs(p.grad) for vs in members.values() for p in vs if not p.inputs]
-    picture.largest = max(grads, default=0.0)
-
-    for g in groups:
-        picture.group_box(g, members[g], collapse or "")
-    picture.keep_in_order(groups)
-    texts = [number(n.data) for n in singles] + [number(n.grad) for n in singles]
-    width = int(max([len(t) for t in texts] + [cell_chars, 4]) * 6 + 8)
-    for v in singles:
-        view = views.get(v, NOT_REACHED) if views is not None else None
-        picture.value_box(v, view, width, outlined=v is current)
-    picture.edges(nodes, current if passing else None)
-    if legend:
-        picture.legend(singles, collapse if members else None, views is not None)
-    picture.graph.graph_attr["rankdir"] = picture.orientation() if rankdir == "auto" else rankdir
-    drawing: Drawing = picture.graph
-    return drawing
 
 
 class _Picture:
@@ -489,34 +518,24 @@ class _Picture:
             tooltip=f"{name(v)}: {kind}, data {number(v.data)}, grad {number(v.grad)}",
         )
 
-    def group_box(self, g: str, members: list[Value], level: str) -> None:
-        """One neuron or layer: its output, the output's grad and its parameters' grads;
-        or the inputs, with the largest of their grads."""
-        if g == "inputs":
+    def group_box(self, g: str, members: list[Value], grouping: Grouping | None) -> None:
+        """One box for a group: what the grouping says of it, or for the inputs, how
+        many they are and the largest of their grads."""
+        if g == INPUTS or grouping is None:
             biggest = max(members, key=lambda v: abs(v.grad))
             title = f"inputs {members[0].label}..{members[-1].label}"
-            fill = INPUT
-            if self.color_by_grad:
-                fill = grad_color(abs(biggest.grad), self.largest)
-            grad = f"{number(biggest.grad)} ({biggest.label})"
-            self._box(g, title, [("values", str(len(members))), ("largest grad", grad)], fill)
+            rows = [
+                ("values", str(len(members))),
+                ("largest grad", f"{number(biggest.grad)} ({biggest.label})"),
+            ]
+            fill = grad_color(abs(biggest.grad), self.largest) if self.color_by_grad else INPUT
+            self._box(g, title, rows, fill)
             return
-        params = sorted(
-            (v for v in members if is_parameter(v)), key=lambda p: _natural_key(p.label)
-        )
-        computed = [v for v in members if v.inputs]
-        out = computed[-1] if computed else members[-1]
-        title = _group_title(g, level, members)
-        rows: list[tuple[str, str]] = []
-        if level == "neuron":
-            rows += [("output", number(out.data)), ("its grad", number(out.grad))]
-        else:
-            rows.append(("neurons", str(len({p.label.rsplit(".", 1)[0] for p in params}))))
-        rows += _parameter_grad_rows(params, g)
+        box = grouping.box(g, members)
         fill = GROUP
         if self.color_by_grad:
-            fill = grad_color(max((abs(p.grad) for p in params), default=0.0), self.largest)
-        self._box(g, title, rows, fill)
+            fill = grad_color(max((abs(x) for x in box.grads), default=0.0), self.largest)
+        self._box(g, box.title, box.rows, fill)
 
     def _box(self, g: str, title: str, rows: list[tuple[str, str]], fill: str) -> None:
         body = f'<tr><td colspan="2"><b>{html.escape(title)}</b></td></tr>' + "".join(
@@ -533,12 +552,13 @@ class _Picture:
             tooltip=f"{title}: " + "; ".join(f"{a} {b}" for a, b in rows),
         )
 
-    def keep_in_order(self, groups: list[str]) -> None:
-        """Invisible edges within each layer keep its neurons in order (N1 on top)."""
-        layers: dict[str, list[str]] = {}
+    def keep_in_order(self, groups: list[str], grouping: Grouping | None) -> None:
+        """Invisible edges within each column keep its boxes in order (N1 on top)."""
+        columns: dict[str, list[str]] = {}
         for g in groups:
-            layers.setdefault(g.split(".")[0], []).append(self.group_ids[g])
-        for same in layers.values():
+            column = grouping.column(g) if grouping is not None and g != INPUTS else g
+            columns.setdefault(column, []).append(self.group_ids[g])
+        for same in columns.values():
             if len(same) > 1:
                 with self.graph.subgraph() as s:
                     s.attr(rank="same")
@@ -583,19 +603,19 @@ class _Picture:
                 drawn.add((source, target))
                 self.edge(source, target, **hot)
 
-    def legend(self, singles: list[Value], collapsed: str | None, stepping: bool) -> None:
+    def legend(self, singles: list[Value], grouped: str | None, stepping: bool) -> None:
         """One line under the drawing naming each colour it uses."""
         items: list[tuple[str, str]] = []
         if self.color_by_grad:
             items += [("#ffffff", "grad 0"), (grad_color(1, 1), f"|grad| {number(self.largest)}")]
         else:
             kinds = {self.kind(n) for n in singles} | (
-                {"input"} if "inputs" in self.group_ids else set()
+                {"input"} if INPUTS in self.group_ids else set()
             )
             colours = {"parameter": PARAMETER, "input": INPUT, "constant": CONSTANT}
             items += [(colours[k], k) for k in colours if k in kinds]
-            if collapsed:
-                items.append((GROUP, f"a {collapsed}: its output and its parameters' grads"))
+            if grouped:
+                items.append((GROUP, grouped))
         if stepping:
             items.append((f"outline:{CURRENT}", "passing its grad back now"))
             items.append((f'<font color="{CURRENT}">0.96</font>', "a grad just received"))
@@ -609,27 +629,3 @@ def _table(fill: str, rows: str) -> str:
         f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="2" '
         f'color="{BORDER}" bgcolor="{fill}">{rows}</table>>'
     )
-
-
-def _group_title(g: str, level: str, members: list[Value]) -> str:
-    ops = [v.op for v in members if v.inputs]
-    activation = ops[-1] if ops and ops[-1] in ("tanh", "relu", "sigmoid") else "linear"
-    return f"neuron {g} ({activation})" if level == "neuron" else f"layer {g} ({activation})"
-
-
-def _parameter_grad_rows(params: list[Value], group: str) -> list[tuple[str, str]]:
-    """The parameters' gradients, as a learner reads them: each of them if few, else the
-    largest, named within the group (`w2` in a neuron, `N3.w2` in a layer)."""
-
-    def short(p: Value) -> str:
-        return p.label[len(group) + 1 :] if p.label.startswith(group + ".") else p.label
-
-    rows = []
-    for kind in ("w", "b"):
-        some = [p for p in params if short(p).split(".")[-1].startswith(kind)]
-        if len(some) <= 3:
-            rows += [(f"grad {short(p)}", number(p.grad)) for p in some]
-        else:
-            big = max(some, key=lambda p: abs(p.grad))
-            rows.append((f"largest grad {kind}", f"{number(big.grad)} ({short(big)})"))
-    return rows

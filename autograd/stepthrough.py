@@ -10,15 +10,17 @@ and a slider step through them.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.draw import GradView, _draw, name, number
+from autograd.draw import Frame, GradView, draw_graph, name, number
 from autograd.engine import Value, topological_order
 from autograd.render import _png, fit_to_page
 
@@ -82,6 +84,18 @@ class BackwardStep:
             state = "changed" if node in changed else "final" if node in done else "partial"
             views[node] = GradView(grad, state)
         return views
+
+    def frame(self) -> Frame:
+        """This step as `draw_graph(root, highlight=step)` draws it: the node passing
+        gradient on, outlined, and every grad as it stands right after the step.
+
+        Example:
+            >>> x = Value(3.0, label="x"); y = x * x
+            >>> frame = next(backward_steps(y)).frame()
+            >>> frame.current is y, frame.views[x]
+            (True, GradView(grad=6.0, state='changed'))
+        """
+        return Frame(self.grad_views(), self.node)
 
     def __str__(self) -> str:
         where = f"step {self.index + 1}/{len(self.order)}"
@@ -201,7 +215,6 @@ class BackwardPlayer:
                 f"{len(steps) + 1} frames is more than max_frames={max_frames}: play a smaller "
                 "expression, or raise max_frames"
             )
-        order = topological_order(root)
         seed = GradView(steps[0].grad if steps else root.grad, "changed")
         views = [{root: seed}] + [s.grad_views() for s in steps]
         widest = max(len(number(v.grad)) for frame in views for v in frame.values() if v.grad)
@@ -213,22 +226,23 @@ class BackwardPlayer:
         ] + [_caption(s) for s in steps]
         self.headlines = [f"start: {out} has grad {number(seed.grad or 0.0)}"]
         self.headlines += [_headline(s) for s in steps]
-        self.drawings: list[Any] = []
-        for frame, step in zip(views, [None, *steps]):
-            self.drawings.append(
-                _draw(
-                    root,
-                    rankdir,
-                    parameters=set(parameters) if parameters is not None else None,
-                    max_nodes=max_frames * 4,
-                    color_by_grad=color_by_grad,
+        params = list(parameters) if parameters is not None else None  # one pass for all frames
+        self.drawings: list[Any] = [
+            draw_graph(
+                root,
+                rankdir,
+                parameters=params,
+                max_nodes=max_frames * 4,
+                color_by_grad=color_by_grad,
+                highlight=Frame(
+                    frame,
                     current=step.node if step is not None else root,
                     passing=step is not None,
-                    views=frame,
                     cell_chars=widest,
-                    order=order,
-                )
+                ),
             )
+            for frame, step in zip(views, [None, *steps])
+        ]
         self.frames = [fit_to_page(d.pipe(format="svg").decode("utf-8")) for d in self.drawings]
         self.root_name = out
 
@@ -315,48 +329,15 @@ _CAPTION_STYLE = (
 def _script(uid: str) -> str:
     """Turn the list of steps into a player: one frame at a time, buttons, a slider, keys."""
     return (
-        "(function() {\n"
-        f"  var root = document.getElementById({json.dumps(uid)});\n"
-        "  if (!root || root.dataset.ready) return;\n"
-        "  root.dataset.ready = '1';\n"
-        "  var steps = Array.prototype.slice.call(root.querySelectorAll('.gs-step'));\n"
-        "  var bar = document.createElement('div');\n"
-        "  bar.style.cssText = 'display:flex;gap:8px;align-items:center;margin:4px 0';\n"
-        '  bar.innerHTML = \'<button type="button" data-go="-1">&#9664; previous</button>\' +\n'
-        '    \'<input type="range" min="0" max="\' + (steps.length - 1) + \'" value="0" \' +\n'
-        '    \'style="flex:1" aria-label="frame">\' +\n'
-        '    \'<button type="button" data-go="1">next &#9654;</button>\' +\n'
-        "    '<span style=\"min-width:7em\"></span>';\n"
-        "  root.insertBefore(bar, root.firstChild);\n"
-        "  var hint = root.querySelector('.gs-hint');\n"
-        "  if (hint) hint.remove();\n"
-        "  var slider = bar.querySelector('input'), counter = bar.querySelector('span');\n"
-        "  steps.forEach(function(s) {\n"
-        "    if (s.tagName !== 'DETAILS') return;\n"
-        "    s.open = true;\n"
-        "    s.querySelector('summary').style.display = 'none';\n"
-        "  });\n"
-        "  var current = 0;\n"
-        "  function show(i) {\n"
-        "    current = Math.max(0, Math.min(steps.length - 1, i));\n"
-        "    steps.forEach(function(s, k) {\n"
-        "      s.style.display = k === current ? 'block' : 'none';\n"
-        "    });\n"
-        "    slider.value = current;\n"
-        "    counter.textContent = 'frame ' + (current + 1) + ' of ' + steps.length;\n"
-        "  }\n"
-        "  bar.querySelectorAll('button').forEach(function(b) {\n"
-        "    b.addEventListener('click', function() { show(current + parseInt(b.dataset.go)); });\n"
-        "  });\n"
-        "  slider.addEventListener('input', function() { show(parseInt(slider.value)); });\n"
-        "  root.tabIndex = 0;\n"
-        "  root.addEventListener('keydown', function(e) {\n"
-        "    if (e.key === 'ArrowRight') show(current + 1);\n"
-        "    if (e.key === 'ArrowLeft') show(current - 1);\n"
-        "  });\n"
-        "  show(0);\n"
-        "})();"
+        f"(function() {{\n{_player_js()}"
+        f"gradstepPlayer(document.getElementById({json.dumps(uid)}));\n}})();"
     )
+
+
+@functools.cache
+def _player_js() -> str:
+    """The player's controls, shipped beside this module as player.js."""
+    return (resources.files("autograd") / "player.js").read_text(encoding="utf-8")
 
 
 def backward_player(root: Value, grad: float = 1.0, **options: Any) -> BackwardPlayer:

@@ -49,8 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import nn
 from autograd import Value, dot, draw_graph, grad, topological_order, total
 from benchmarks.handwritten import cross_entropy_step, hinge_l2_step
+from nn.collector import cycle_collector_paused
 from nn.compiled import CompiledStep
-from nn.train import cycle_collector_paused
 
 SIZES = [2, 16, 16, 1]
 

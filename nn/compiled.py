@@ -46,6 +46,7 @@ from autograd.codegen import (
     sum_lines,
 )
 from autograd.engine import computed_nodes
+from nn.collector import cycle_collector_paused
 from nn.losses import LossKind
 from nn.module import Module
 
@@ -467,8 +468,6 @@ class CompiledStep:
         y: Sequence[Any],
         batch_size: int | None = None,
     ) -> None:
-        from nn.train import cycle_collector_paused  # (nn.train imports this module)
-
         with cycle_collector_paused():  # the traces hold no cycles to collect
             self._build(model, loss, X, y, batch_size)
 

@@ -1,12 +1,15 @@
-"""The network picture: neurons in columns, one edge per weight, a legend for the colours."""
+"""Drawing networks: the network picture (neurons in columns, one edge per weight, a
+legend for the colours), and the neuron and layer boxes of `draw_graph(collapse=...)`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from autograd.draw import BORDER, FONT, INPUT, PAGE, number
+from autograd import Value
+from autograd.draw import BORDER, FONT, GROUPINGS, INPUT, PAGE, GroupBox, is_parameter, number
 from autograd.render import Drawing, new_digraph
-from nn.module import MLP
+from nn.module import ACTIVATIONS, MLP, Layer
 
 COLUMN = 2.4  # inches between layers
 ROW = 0.95  # inches between neurons, for layers of up to 7; taller layers are packed closer
@@ -50,22 +53,11 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
         raise TypeError(f"draw_network draws an nn.MLP, got {type(model).__name__}")
     if show not in ("grad", "value"):
         raise ValueError(f"show must be 'grad' or 'value', got {show!r}")
-
-    def amount(p: Any) -> float:
-        return float(p.grad if show == "grad" else p.data)
-
-    def shown(x: float) -> str:  # rounding noise (5e-18 beside 0.2) reads as 0
-        return number(0.0 if abs(x) < 1e-9 * largest else x)
-
-    params = model.parameters()
-    largest = max((abs(amount(p)) for p in params), default=0.0)
     tallest = max(model.nin, *model.nouts)
-    row = min(ROW, TALLEST / tallest)
-    compact = row < 0.7  # one line per neuron instead of two
-    word = "grad" if show == "grad" else "value"
-
+    style = _Style(show, 0.0, min(ROW, TALLEST / tallest))
+    style.largest = max((abs(style.amount(p)) for p in model.parameters()), default=0.0)
     graph = new_digraph(
-        f"network picture of {model!r}: edges and neuron fills show each parameter's {word}",
+        f"network picture of {model!r}: edges and neuron fills show each parameter's {style.word}",
         engine="neato",  # positions pinned: columns by layer, neurons in order top to bottom
         graph_attr={
             "splines": "line",
@@ -73,12 +65,12 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
             "fontname": FONT,
             "fontsize": "12",
             "labelloc": "b",
-            "label": _legend(largest, word),
+            "label": _legend(style.largest, style.word),
             "size": f"{PAGE / 72:.2f},100",  # inches: a wider network is scaled to the page
         },
         node_attr={"fontname": FONT, "fontsize": "12", "style": "filled", "color": BORDER},
     )
-    top = (tallest - 1) * row / 2 + 0.6
+    top = (tallest - 1) * style.row / 2 + 0.6
     titles = ["inputs"] + [
         f"L{i} ({layer.activation or 'linear'})" for i, layer in enumerate(model.layers, 1)
     ]
@@ -90,55 +82,84 @@ def draw_network(model: MLP, show: str = "grad") -> Drawing:
             style="",
             pos=f"{column * COLUMN:.2f},{top:.2f}!",
         )
-
     previous = []
     for i in range(1, model.nin + 1):
         graph.node(
             f"x{i}",
             label=f"x{i}",
             shape="circle",
-            width=f"{min(0.55, row * 0.8):.2f}",
+            width=f"{min(0.55, style.row * 0.8):.2f}",
             fixedsize="true",
             fillcolor=INPUT,
-            pos=_pos(0, i - 1, model.nin, row),
+            pos=_pos(0, i - 1, model.nin, style.row),
             tooltip=f"input x{i}",
         )
         previous.append(f"x{i}")
     for li, layer in enumerate(model.layers, start=1):
-        current = []
-        for ni, neuron in enumerate(layer.neurons, start=1):
-            node = f"L{li}N{ni}"
-            b = amount(neuron.b)
-            graph.node(
-                node,
-                label=f"N{ni}{':' if compact else chr(10)} b {word} {shown(b)}",
-                shape="box",
-                style="rounded,filled",
-                # wide enough for its label: about 0.085 inch a character at 10-11 pt
-                width=f"{max(1.45, 0.085 * len(f'N{ni}: b {word} {shown(b)}') + 0.3):.2f}",
-                height=f"{row * 0.75:.2f}" if compact else "0.55",
-                fixedsize="true",
-                fontsize="10" if compact else "11",
-                fillcolor=_colour(b, largest),
-                fontcolor="white" if _strength(b, largest) > 0.7 else "black",
-                pos=_pos(li, ni - 1, layer.nout, row),
-                tooltip=f"{neuron.b.label}: bias {word} {shown(b)}",
-            )
-            current.append(node)
-        for ni, neuron in enumerate(layer.neurons):
-            for source, w in zip(previous, neuron.w):
-                a = amount(w)
-                graph.edge(
-                    source,
-                    current[ni],
-                    color=_colour(a, largest) if a else "#dddddd",
-                    penwidth=f"{0.6 + 5.0 * _strength(a, largest):.2f}",
-                    arrowhead="none",
-                    tooltip=f"{w.label}: weight {word} {number(a)}",
-                )
-        previous = current
+        previous = _draw_layer(graph, layer, li, previous, style)
     drawing: Drawing = graph
     return drawing
+
+
+@dataclass
+class _Style:
+    """What the network picture shows (`show`: "grad" or "value") and on what scale."""
+
+    show: str
+    largest: float  # the largest magnitude shown: the colour scale's end
+    row: float  # inches between neurons
+
+    @property
+    def word(self) -> str:
+        return "grad" if self.show == "grad" else "value"
+
+    @property
+    def compact(self) -> bool:
+        return self.row < 0.7  # one line per neuron instead of two
+
+    def amount(self, p: Value) -> float:
+        return float(p.grad if self.show == "grad" else p.data)
+
+    def shown(self, x: float) -> str:  # rounding noise (5e-18 beside 0.2) reads as 0
+        return number(0.0 if abs(x) < 1e-9 * self.largest else x)
+
+
+def _draw_layer(graph: Any, layer: Layer, li: int, previous: list[str], style: _Style) -> list[str]:
+    """A layer's neurons, filled by their bias, and an edge per weight from the column
+    before; returns the neurons' node names."""
+    current = []
+    word, compact, largest = style.word, style.compact, style.largest
+    for ni, neuron in enumerate(layer.neurons, start=1):
+        node = f"L{li}N{ni}"
+        b = style.amount(neuron.b)
+        graph.node(
+            node,
+            label=f"N{ni}{':' if compact else chr(10)} b {word} {style.shown(b)}",
+            shape="box",
+            style="rounded,filled",
+            # wide enough for its label: about 0.085 inch a character at 10-11 pt
+            width=f"{max(1.45, 0.085 * len(f'N{ni}: b {word} {style.shown(b)}') + 0.3):.2f}",
+            height=f"{style.row * 0.75:.2f}" if compact else "0.55",
+            fixedsize="true",
+            fontsize="10" if compact else "11",
+            fillcolor=_colour(b, largest),
+            fontcolor="white" if _strength(b, largest) > 0.7 else "black",
+            pos=_pos(li, ni - 1, layer.nout, style.row),
+            tooltip=f"{neuron.b.label}: bias {word} {style.shown(b)}",
+        )
+        current.append(node)
+    for ni, neuron in enumerate(layer.neurons):
+        for source, w in zip(previous, neuron.w):
+            a = style.amount(w)
+            graph.edge(
+                source,
+                current[ni],
+                color=_colour(a, largest) if a else "#dddddd",
+                penwidth=f"{0.6 + 5.0 * _strength(a, largest):.2f}",
+                arrowhead="none",
+                tooltip=f"{w.label}: weight {word} {number(a)}",
+            )
+    return current
 
 
 def _legend(largest: float, word: str) -> str:
@@ -157,3 +178,98 @@ def _legend(largest: float, word: str) -> str:
         f'<td width="12"></td><td align="left">edge: a weight\'s {word} (wider: larger)<br/>'
         f"fill: a neuron's bias {word}</td></tr></table>>"
     )
+
+
+class NeuronGrouping:
+    """`draw_graph(loss, collapse="neuron")` (or `"layer"`): one box per neuron or layer.
+
+    nn names each parameter by where it sits (`L1.N3.w1`: layer L1, its neuron
+    N3, weight 1; see `Module.named_parameters`), and labels it so: a parameter's
+    neuron is its label without the last part, its layer the first part. A
+    computed node joins a group if one of its inputs is a parameter of that group,
+    or if all its inputs already belong to that group.
+
+    Example:
+        >>> from autograd import draw_graph
+        >>> model = MLP(2, [3, 1], seed=0)
+        >>> source = draw_graph(model([1.0, 2.0]), collapse="layer").source
+        >>> "<b>layer L1 (tanh)</b>" in source and "<b>layer L2 (linear)</b>" in source
+        True
+    """
+
+    def __init__(self, level: str) -> None:
+        self.level = level  # "neuron" or "layer"
+        self.legend = f"a {level}: its output and its parameters' grads"
+
+    def assign(self, order: list[Value]) -> dict[Value, str]:
+        group: dict[Value, str] = {}
+        for node in order:
+            if is_parameter(node):
+                parts = node.label.split(".")
+                group[node] = parts[0] if self.level == "layer" else ".".join(parts[:-1])
+                continue
+            if not node.inputs:
+                continue
+            from_params = {group[i] for i in node.inputs if is_parameter(i) and i in group}
+            if len(from_params) == 1:
+                group[node] = from_params.pop()
+                continue
+            from_inputs = {group.get(i) for i in node.inputs}
+            if len(from_inputs) == 1 and None not in from_inputs:
+                group[node] = from_inputs.pop()  # type: ignore[assignment]
+        return group
+
+    def sort_key(self, group: str) -> list[Any]:
+        return _natural_key(group)
+
+    def column(self, group: str) -> str:
+        return group.split(".")[0]  # a layer: its neurons one below the other, N1 on top
+
+    def box(self, group: str, members: list[Value]) -> GroupBox:
+        """A neuron: its output and the output's grad; a layer: how many neurons; both:
+        their parameters' gradients."""
+        params = sorted(
+            (v for v in members if is_parameter(v)), key=lambda p: _natural_key(p.label)
+        )
+        computed = [v for v in members if v.inputs]
+        out = computed[-1] if computed else members[-1]
+        ops = [v.op for v in computed]
+        activation = ops[-1] if ops and ops[-1] in ACTIVATIONS else "linear"
+        rows: list[tuple[str, str]] = []
+        if self.level == "neuron":
+            rows += [("output", number(out.data)), ("its grad", number(out.grad))]
+        else:
+            rows.append(("neurons", str(len({p.label.rsplit(".", 1)[0] for p in params}))))
+        rows += _parameter_grad_rows(params, group)
+        return GroupBox(f"{self.level} {group} ({activation})", rows, [p.grad for p in params])
+
+
+def _natural_key(label: str) -> list[Any]:
+    """Sort "L1.N10" after "L1.N9": numbers inside labels compare as numbers."""
+    key: list[Any] = []
+    for part in label.split("."):
+        head = part.rstrip("0123456789")
+        tail = part[len(head) :]
+        key.append((head, int(tail) if tail else -1))
+    return key
+
+
+def _parameter_grad_rows(params: list[Value], group: str) -> list[tuple[str, str]]:
+    """The parameters' gradients, as a learner reads them: each of them if few, else the
+    largest, named within the group (`w2` in a neuron, `N3.w2` in a layer)."""
+
+    def short(p: Value) -> str:
+        return p.label[len(group) + 1 :] if p.label.startswith(group + ".") else p.label
+
+    rows = []
+    for kind in ("w", "b"):
+        some = [p for p in params if short(p).split(".")[-1].startswith(kind)]
+        if len(some) <= 3:
+            rows += [(f"grad {short(p)}", number(p.grad)) for p in some]
+        else:
+            big = max(some, key=lambda p: abs(p.grad))
+            rows.append((f"largest grad {kind}", f"{number(big.grad)} ({short(big)})"))
+    return rows
+
+
+GROUPINGS.update(neuron=NeuronGrouping("neuron"), layer=NeuronGrouping("layer"))

@@ -1,14 +1,11 @@
-"""Neurons, layers and multi-layer perceptrons, and saving them as JSON."""
+"""Neurons, layers and multi-layer perceptrons; which of them a model file rebuilds."""
 
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import numbers
-import os
 import random
-import stat
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,7 +16,9 @@ from autograd.engine import (
     as_float,  # the one gate for numbers
     dot_values,  # dot() minus its checks: inputs are checked once per call
 )
+from nn import saving
 from nn.data import positive_int
+from nn.saving import short, some
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", None)
 INITS = ("scaled", "uniform")
@@ -33,8 +32,6 @@ class _Default(str):
 
 
 TANH = _Default("tanh")
-FORMAT = "gradstep.model"
-FORMAT_VERSION = 1
 
 
 class Module:
@@ -87,7 +84,7 @@ class Module:
             first.setdefault(p, name)
         if len(set(first.values())) != len(first):  # only a custom `numbered` or a dotted attribute
             twice = [n for n, count in Counter(first.values()).items() if count > 1]
-            raise ValueError(f"two parameters have the same name: {_some(twice)}")
+            raise ValueError(f"two parameters have the same name: {some(twice)}")
         return [(name, p) for p, name in first.items()]
 
     def parameters(self) -> list[Value]:
@@ -158,7 +155,7 @@ class Module:
         if missing or unexpected:
             raise ValueError(
                 "state dict does not match the model: "
-                f"missing {_some(missing)}, unexpected {_some(unexpected)}"
+                f"missing {some(missing)}, unexpected {some(unexpected)}"
             )
         values = []
         for name, _ in named:
@@ -188,14 +185,7 @@ class Module:
                 "for your own module keep its state_dict() (e.g. as JSON) and restore it "
                 "with load_state_dict()"
             )
-        document = {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
-            "model": type(self).__name__,
-            "config": self.config(),
-            "parameters": self.state_dict(),
-        }
-        Path(path).write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        saving.write(path, type(self).__name__, self.config(), self.state_dict())
 
 
 def _collect(obj: Any, name: str | None, found: list[Any], seen: set[int]) -> None:
@@ -238,17 +228,6 @@ def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
 
 
-def _some(names: list[Any]) -> str:
-    """The first few of a list of names, for an error message."""
-    shown = ", ".join(_short(n) for n in names[:5])
-    return f"[{shown}{', ...' if len(names) > 5 else ''}] ({len(names)})"
-
-
-def _short(x: Any) -> str:
-    text = repr(x) if isinstance(x, (str, int, float)) else f"a {type(x).__name__}"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 M = TypeVar("M", bound=Module)
 
 
@@ -277,19 +256,9 @@ def load(path: str | Path, model_class: type[Module] = Module) -> Module:
         >>> len(load(path, MLP).layers)
         2
     """
-    if not stat.S_ISREG(os.stat(path).st_mode):  # a device or a pipe could never end
-        raise ValueError(f"{path}: not a gradstep model file (not a regular file)")
-    raw = Path(path).read_bytes()
+    saved = saving.read(path)
     try:
-        document = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: not a gradstep model file (not UTF-8 text: {e})") from None
-    except RecursionError:
-        raise ValueError(f"{path}: not a gradstep model file (nested too deeply)") from None
-    except ValueError as e:  # JSONDecodeError, a duplicate key, an int of too many digits
-        raise ValueError(f"{path}: not a gradstep model file (invalid JSON: {e})") from None
-    try:
-        model = _build(document, len(raw))
+        model = _build(saved)
     except ValueError as e:
         raise ValueError(f"{path}: {e}") from None
     if not isinstance(model, model_class):
@@ -305,39 +274,12 @@ def _a(name: str) -> str:
     return f"{'an' if name[:1] in vowel_sound else 'a'} {name}"
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, refusing a key given twice (json would keep the last)."""
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"the key {_short(key)} appears twice in one object")
-            seen.add(key)
-    return document
-
-
-def _build(document: Any, size: int) -> Module:
-    """The model a parsed model file describes; ValueError if it does not describe one."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f'not a gradstep model file (no "format": "{FORMAT}")')
-    version = document.get("version")
-    if type(version) is not int or version != FORMAT_VERSION:
-        raise ValueError(
-            f"model file version {_short(version)} is not supported "
-            f"(this gradstep reads version {FORMAT_VERSION}, an integer)"
-        )
-    keys = ("format", "version", "model", "config", "parameters")
-    unknown = [key for key in document if key not in keys]
-    if unknown:
-        raise ValueError(f"unknown keys {_some(unknown)} (a model file has {', '.join(keys)})")
-    for key, kind in (("model", str), ("config", dict), ("parameters", dict)):
-        if not isinstance(document.get(key), kind):
-            raise ValueError(f"{key!r} is missing or not a {kind.__name__}")
-    model, config, parameters = document["model"], document["config"], document["parameters"]
+def _build(saved: saving.ModelFile) -> Module:
+    """The model a model file describes; ValueError if it does not describe one."""
+    model, config, parameters = saved.model, saved.config, saved.parameters
     cls = _LOADABLE.get(model)
     if cls is None:
-        raise ValueError(f"unknown model {_short(model)}; known: {', '.join(_LOADABLE)}")
+        raise ValueError(f"unknown model {short(model)}; known: {', '.join(_LOADABLE)}")
     try:
         _check_config(cls, config)
         count = cls.parameter_count(**config)
@@ -346,7 +288,7 @@ def _build(document: Any, size: int) -> Module:
         # Each parameter's label repeats the module's name: keep what is built
         # proportional to the file, whatever the name's length.
         name = config.get("name", "")
-        if count * len(name) > 64 * size:
+        if count * len(name) > 64 * saved.size:
             raise ValueError(
                 f"its name of {len(name)} characters, repeated in each of its {count} "
                 "parameters' labels, is too long for the file"
@@ -376,13 +318,13 @@ def _check_config(cls: type[Module], config: dict[str, Any]) -> None:
     missing = [key for key in cls.config_keys if key not in config]
     if unknown or missing:
         raise ValueError(
-            f"unknown keys {_some(unknown)}, missing keys {_some(missing)}; "
+            f"unknown keys {some(unknown)}, missing keys {some(missing)}; "
             f"a {cls.__name__}'s config has exactly {', '.join(cls.config_keys)}"
         )
     for key, value in config.items():
         kind, is_kind = _CONFIG_TYPES[key]
         if not is_kind(value):
-            raise ValueError(f"{key} must be {kind}, got {_short(value)}")
+            raise ValueError(f"{key} must be {kind}, got {short(value)}")
 
 
 def _check_activation(activation: str | None) -> None:

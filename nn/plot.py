@@ -153,38 +153,7 @@ def plot_decision_boundary(
         outputs = [[model([a, b]) for a in gx] for b in gy]
     if ax is None:
         _, ax = plt.subplots(figsize=(5.2, 4))
-    if not isinstance(outputs[0][0], list):  # one score: the boundary is where it crosses
-        scores = [[out.data for out in row] for row in outputs]
-        low, high = min(map(min, scores)), max(map(max, scores))
-        ax.contourf(
-            gx,
-            gy,
-            scores,
-            levels=[min(low, threshold) - 1, threshold, max(high, threshold) + 1],
-            colors=REGION_COLOURS[:2],
-        )
-        if low < threshold < high:
-            ax.contour(gx, gy, scores, levels=[threshold], colors="black", linewidths=0.8)
-    else:  # several scores: the class is the largest; boundaries where the largest changes
-        grid = [[max(range(len(out)), key=lambda i: out[i].data) for out in row] for row in outputs]
-        classes = max(len(labels), 1 + max(map(max, grid)))
-        from matplotlib.colors import ListedColormap  # type: ignore[import-not-found, import-untyped, unused-ignore]
-
-        ax.contourf(
-            gx,
-            gy,
-            grid,
-            levels=[k - 0.5 for k in range(classes + 1)],
-            cmap=ListedColormap(REGION_COLOURS[:classes]),
-        )
-        ax.contour(
-            gx,
-            gy,
-            grid,
-            levels=[k + 0.5 for k in range(classes - 1)],
-            colors="black",
-            linewidths=0.8,
-        )
+    _regions(ax, gx, gy, outputs, threshold, len(labels))
     for label in labels:
         points = [p for p, t in zip(X, y) if t == label]
         ax.scatter(
@@ -203,6 +172,49 @@ def plot_decision_boundary(
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title(title or "regions: the class the model predicts")
     return ax
+
+
+def _regions(
+    ax: Any,
+    gx: list[float],
+    gy: list[float],
+    outputs: list[list[Any]],
+    threshold: float,
+    labels: int,
+) -> None:
+    """Colour the plane by the class predicted at each grid point; black lines between."""
+    if not isinstance(outputs[0][0], list):  # one score: the boundary is where it crosses
+        scores = [[out.data for out in row] for row in outputs]
+        low, high = min(map(min, scores)), max(map(max, scores))
+        ax.contourf(
+            gx,
+            gy,
+            scores,
+            levels=[min(low, threshold) - 1, threshold, max(high, threshold) + 1],
+            colors=REGION_COLOURS[:2],
+        )
+        if low < threshold < high:
+            ax.contour(gx, gy, scores, levels=[threshold], colors="black", linewidths=0.8)
+    else:  # several scores: the class is the largest; boundaries where the largest changes
+        grid = [[max(range(len(out)), key=lambda i: out[i].data) for out in row] for row in outputs]
+        classes = max(labels, 1 + max(map(max, grid)))
+        from matplotlib.colors import ListedColormap  # type: ignore[import-not-found, import-untyped, unused-ignore]
+
+        ax.contourf(
+            gx,
+            gy,
+            grid,
+            levels=[k - 0.5 for k in range(classes + 1)],
+            cmap=ListedColormap(REGION_COLOURS[:classes]),
+        )
+        ax.contour(
+            gx,
+            gy,
+            grid,
+            levels=[k + 0.5 for k in range(classes - 1)],
+            colors="black",
+            linewidths=0.8,
+        )
 
 
 RIGHT, MISTAKE = "#2b6cb0", "#f4a261"  # mistakes in a warm colour, to stand out

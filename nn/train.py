@@ -2,15 +2,15 @@
 
 # No `from __future__ import annotations` here: help(fit) then shows the types
 # themselves rather than their names in quotes.
-import gc
 import math
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from autograd import Value, no_grad
+from nn.collector import cycle_collector_paused
 from nn.compiled import CompiledStep
 from nn.data import batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
@@ -57,29 +57,6 @@ class Diverged(FloatingPointError):
 ModelT = TypeVar("ModelT", bound=Module)
 # Called after each epoch with the model and the history so far; True stops training.
 Callback = Callable[[ModelT, History], bool | None]
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of a training step.
-
-    gradstep graphs hold no reference cycles, so reference counting frees them
-    the moment a step ends; the cyclic collector would only re-scan the tens of
-    thousands of live nodes a step builds, which costs about 40% of the step.
-
-    Example:
-        >>> import gc
-        >>> with cycle_collector_paused():
-        ...     gc.isenabled()
-        False
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def fit(
@@ -182,58 +159,22 @@ def fit(
         optimizer = SGD(params, lr=0.1)
 
     step = CompiledStep(model, loss, X, y, batch_size) if compile else None
+    training = _Training(model, loss, optimizer, params, step, max_grad_norm)
     history = History(epochs)
     report = _progress(epochs, progress)
     warned, first_batch = False, 0.0
     initial, fit_args = [p.data for p in params], (model, params, X, y, loss)
     for epoch in range(1, epochs + 1):
-        batch_losses: list[float] = []
-        correct, judged = 0.0, 0
-        for xb, yb in batches(
+        shuffled = batches(
             X, y, batch_size, shuffle=True, seed=None if seed is None else seed + epoch
-        ):
-            last_good = [p.data for p in params]
-            with cycle_collector_paused():
-                try:
-                    if step is None:
-                        preds = [model(x) for x in xb]
-                        batch_loss = loss(preds, yb)
-                    else:
-                        preds, batch_loss = step(xb, yb)
-                    optimizer.zero_grad()
-                    batch_loss.backward()  # a gradient that overflows raises, naming its node
-                except OverflowError as e:
-                    _restore(params, last_good)
-                    raise Diverged(
-                        f"diverged at epoch {epoch} ({e}): lower the learning rate"
-                    ) from None
-                if max_grad_norm is not None:
-                    try:
-                        clip_grad_norm(params, max_grad_norm)
-                    except FloatingPointError as e:
-                        _restore(params, last_good)
-                        raise Diverged(f"diverged at epoch {epoch}: {e}") from None
-                optimizer.step()
-            # A Value's data is always finite (overflow raises), but a step can still
-            # push a parameter to inf through an overflowing gradient.
-            if not all(math.isfinite(p.data) for p in params):
-                _restore(params, last_good)
-                raise Diverged(
-                    f"diverged at epoch {epoch}: a parameter stopped being finite; "
-                    f"lower the learning rate (it is {getattr(optimizer, 'lr', '?')})"
-                )
-            batch_losses.append(batch_loss.data)
-            batch_accuracy = accuracy(loss, preds, yb)
-            if batch_accuracy is not None:
-                correct += batch_accuracy * len(yb)
-                judged += len(yb)
-        history.append(sum(batch_losses) / len(batch_losses))
-        acc = correct / judged if judged else None
+        )
+        mean_loss, acc = training.epoch(shuffled, epoch)
+        history.append(mean_loss)
         if acc is not None:
             history.accuracy.append(acc)
         report(epoch, history[-1], acc)
         if epoch == 1:
-            first_batch = batch_losses[0]
+            first_batch = training.batch_losses[0]
         if not warned:
             warned = _warn_if_growing(history, optimizer) or (
                 epoch == RECENT
@@ -302,6 +243,67 @@ def _loss_at(values: list[float], fit_args: tuple[Any, ...]) -> float:
         _restore(params, now)
 
 
+@dataclass
+class _Training:
+    """What every batch of one `fit` uses, and how an epoch and a batch run."""
+
+    model: Module
+    loss: Callable[[Any, Any], Value]
+    optimizer: Optimizer
+    params: list[Value]
+    step: CompiledStep | None  # None: the graph path
+    max_grad_norm: float | None
+    batch_losses: list[float] = field(default_factory=list)  # the last epoch's
+
+    def epoch(self, shuffled: Iterable[tuple[Any, Any]], epoch: int) -> tuple[float, float | None]:
+        """One pass over the batches: the mean of the batch losses, and the accuracy
+        (None for a loss that does not classify)."""
+        self.batch_losses = batch_losses = []
+        correct, judged = 0.0, 0
+        for xb, yb in shuffled:
+            # paused until the batch's graph is freed, as `batch` returns: else the
+            # collector would run right after, over every node of that graph
+            with cycle_collector_paused():
+                batch_loss, batch_accuracy = self.batch(xb, yb, epoch)
+            batch_losses.append(batch_loss)
+            if batch_accuracy is not None:
+                correct += batch_accuracy * len(yb)
+                judged += len(yb)
+        return sum(batch_losses) / len(batch_losses), correct / judged if judged else None
+
+    def batch(self, xb: Any, yb: Any, epoch: int) -> tuple[float, float | None]:
+        """One step on one batch: its loss and accuracy. If the loss or a parameter
+        stops being finite, the parameters are put back and Diverged is raised."""
+        params, last_good = self.params, [p.data for p in self.params]
+        try:
+            if self.step is None:
+                preds = [self.model(x) for x in xb]
+                batch_loss = self.loss(preds, yb)
+            else:
+                preds, batch_loss = self.step(xb, yb)
+            self.optimizer.zero_grad()
+            batch_loss.backward()  # a gradient that overflows raises, naming its node
+        except OverflowError as e:
+            _restore(params, last_good)
+            raise Diverged(f"diverged at epoch {epoch} ({e}): lower the learning rate") from None
+        if self.max_grad_norm is not None:
+            try:
+                clip_grad_norm(params, self.max_grad_norm)
+            except FloatingPointError as e:
+                _restore(params, last_good)
+                raise Diverged(f"diverged at epoch {epoch}: {e}") from None
+        self.optimizer.step()
+        # A Value's data is always finite (overflow raises), but a step can still
+        # push a parameter to inf through an overflowing gradient.
+        if not all(math.isfinite(p.data) for p in params):
+            _restore(params, last_good)
+            raise Diverged(
+                f"diverged at epoch {epoch}: a parameter stopped being finite; "
+                f"lower the learning rate (it is {getattr(self.optimizer, 'lr', '?')})"
+            )
+        return batch_loss.data, accuracy(self.loss, preds, yb)
+
+
 def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:
     if callable(callbacks) or not isinstance(callbacks, (list, tuple)):
         raise TypeError(
@@ -344,7 +346,7 @@ def _progress(epochs: int, enabled: bool) -> Callable[[int | None, float, float 
             if epoch is None:
                 bar.close()
                 return
-            bar.set_postfix_str(_describe(loss, acc), refresh=False)
+            bar.set_postfix_str(_loss_and_accuracy(loss, acc), refresh=False)
             bar.update(1)
 
         return show_bar
@@ -353,7 +355,7 @@ def _progress(epochs: int, enabled: bool) -> Callable[[int | None, float, float 
     def show_line(epoch: int | None, loss: float, acc: float | None) -> None:
         if epoch is not None and (epoch % every == 0 or epoch == 1):
             print(
-                f"epoch {epoch:>{len(str(epochs))}}/{epochs}  {_describe(loss, acc)}",
+                f"epoch {epoch:>{len(str(epochs))}}/{epochs}  {_loss_and_accuracy(loss, acc)}",
                 file=sys.stderr,
             )
 
@@ -374,5 +376,5 @@ def _find_tqdm() -> Any:
     return tqdm
 
 
-def _describe(loss: float, acc: float | None) -> str:
+def _loss_and_accuracy(loss: float, acc: float | None) -> str:
     return f"loss {loss:.4f}" + ("" if acc is None else f"  accuracy {acc:.1%}")

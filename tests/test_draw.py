@@ -380,3 +380,47 @@ def test_naming_a_node_looks_at_a_few_nodes_however_big_its_graph(monkeypatch):
         z = z * z
     assert name(z) == f"(× = {number(z.data)})"
     assert len(calls) < 60
+
+
+def test_a_library_can_register_its_own_grouping(monkeypatch):
+    """collapse= takes any grouping registered by name: here, one box per labelled pair."""
+    from autograd.draw import GROUPINGS, GroupBox
+
+    class Pairs:
+        legend = "a pair: the sum of its grads"
+
+        def assign(self, order):
+            return {v: v.label[0] for v in order if v.label[:1] in ("a", "b")}
+
+        def sort_key(self, group):
+            return group
+
+        def column(self, group):
+            return "pairs"
+
+        def box(self, group, members):
+            total = sum(v.grad for v in members)
+            return GroupBox(f"pair {group}", [("grad sum", number(total))], [total])
+
+    monkeypatch.setitem(GROUPINGS, "pairs", Pairs())
+    a1, a2, b1 = Value(1.0, label="a1"), Value(2.0, label="a2"), Value(3.0, label="b1")
+    y = (a1 * a2) * b1
+    y.label = "y"
+    y.backward()
+    source = draw_graph(y, collapse="pairs").source
+    assert "<b>pair a</b>" in source and "<b>pair b</b>" in source
+    assert f">{number(a1.grad + a2.grad)}</td>" in source
+    assert "a pair: the sum of its grads" in source  # the legend
+    assert re.search(r"^\s*g1 -> g2 \[style=invis\]", source, flags=re.M)  # one column, in order
+    with pytest.raises(ValueError, match=r"collapse must be None, 'neuron', 'layer' or 'pairs'"):
+        draw_graph(y, collapse="pair")
+
+
+def test_collapse_without_nn_says_to_import_it():
+    code = (
+        "from autograd import Value, draw_graph\n"
+        "try:\n    draw_graph(Value(1.0), collapse='neuron')\n"
+        "except ValueError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "import nn" in out.stdout

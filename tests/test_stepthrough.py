@@ -6,11 +6,13 @@ import base64
 import math
 import random
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd
 import nn
 from autograd import Value, backward_player, backward_steps, draw_graph, topological_order
 from autograd.draw import CURRENT, PARTIAL, number
@@ -191,3 +193,15 @@ def test_captions_leave_out_constants_which_keep_no_grad():
     assert "to a: 2 × 1 = 2" in player.captions[1]
     assert "to 2:" not in player.captions[1]
     assert player.headlines[1].endswith("back to a")
+
+
+@needs_dot
+def test_the_players_script_is_player_js_shipped_as_package_data():
+    tomllib = pytest.importorskip("tomllib")
+    package = Path(autograd.__file__).parent
+    js = (package / "player.js").read_text(encoding="utf-8")
+    assert "function gradstepPlayer(root)" in js
+    project = tomllib.loads((package.parent / "pyproject.toml").read_text())
+    assert "player.js" in project["tool"]["setuptools"]["package-data"]["autograd"]
+    x = Value(1.5, label="x")
+    assert js in backward_player(x * x).to_html().split("<script>")[1]
