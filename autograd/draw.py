@@ -25,7 +25,7 @@ NODESEP, RANKSEP = 11.0, 18.0  # points between nodes in a rank, and between ran
 # One meaning per colour (the legend under each drawing says which are present).
 PARAMETER = "#cfe2ff"  # a leaf the training changes (nn's labels: L1.N1.w1, L1.N1.b)
 INPUT = "#d9f2d9"  # any other Value made by hand, labelled or not: data given to it
-CONSTANT = "#eeeeee"  # an unlabelled leaf: a number written in the expression
+CONSTANT = "#eeeeee"  # a number an operation turned into a Value (`is_constant`)
 COMPUTED = "#ffffff"  # the result of an operation
 GROUP = "#ece6f7"  # a collapsed neuron or layer
 CURRENT = "#d62728"  # in a step of the backward pass: the node passing gradient on

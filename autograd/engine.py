@@ -166,9 +166,9 @@ class Value:
             >>> x.grad
             6.0
         """
-        upstream = self.grad
+        upstream = self.grad or 0.0  # None, PyTorch's "no gradient yet", counts as 0
         for child, local in zip(self.inputs, self.local_grads):
-            child.grad += local * upstream
+            child.grad = (child.grad or 0.0) + local * upstream
 
     # -- arithmetic -------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import shutil
 import struct
+import sys
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +21,11 @@ INSTALL_DOT = (
     "  Debian/Ubuntu: sudo apt-get install graphviz\n"
     "  macOS:         brew install graphviz\n"
     "  conda:         conda install -c conda-forge graphviz"
+)
+# In WebAssembly (Pyodide) no program can be started: say so, not "OSError [Errno 138]".
+NO_PROCESSES = (
+    "Graphviz's 'dot' program cannot run here (no processes in WebAssembly): "
+    "a drawing's .source is its DOT text, which viz.js (Graphviz in WebAssembly) renders"
 )
 INSTALL_PACKAGE = 'drawing needs the graphviz Python package: pip install "gradstep[viz]"'
 
@@ -75,6 +81,8 @@ def new_digraph(summary: str = "a drawing", **kwargs: Any) -> Any:
             summary = "a drawing"
 
             def pipe(self, *args: Any, **kw: Any) -> Any:
+                if sys.platform == "emscripten":
+                    raise RuntimeError(NO_PROCESSES)
                 try:
                     return super().pipe(*args, **kw)
                 except graphviz.ExecutableNotFound:
@@ -159,7 +167,7 @@ def save(graph: Any, path: str | Path) -> Path:
     fmt = path.suffix.lstrip(".").lower()
     if not fmt:
         raise ValueError(f"say the format with an extension, e.g. {path}.svg or {path}.png")
-    if shutil.which("dot") is None:
-        raise RuntimeError(INSTALL_DOT)
+    if sys.platform != "emscripten" and shutil.which("dot") is None:
+        raise RuntimeError(INSTALL_DOT)  # (in WebAssembly, pipe says why it cannot run)
     path.write_bytes(graph.pipe(format=fmt))
     return path

@@ -6,13 +6,13 @@ import math
 from collections.abc import Callable, Iterable
 
 from autograd import Value
-from autograd.engine import as_float  # the one gate for numbers
 
 
 def _check_params(params: Iterable[Value], who: str) -> list[Value]:
     if hasattr(params, "parameters"):
         raise TypeError(
-            f"{who} takes the model's parameters, not the model: {who}(model.parameters(), ...)"
+            f"{who} takes the model's parameters, not the model: "
+            f"{who}(model.parameters(), ...)"
         )
     if callable(params):
         raise TypeError(
@@ -37,7 +37,7 @@ def _number(x: object, who: str, what: str, ok: Callable[[float], bool]) -> floa
     """`x` as a float, if it is a finite real number (numpy's too) for which `ok` holds;
     else a ValueError that says `who` wants `what`."""
     try:
-        value = as_float(x, who)
+        value = Value(x).data  # type: ignore[arg-type]  # the engine's one gate for numbers
     except (TypeError, ValueError):
         value = math.nan  # fails `ok`: one message for every kind of wrong
     if not ok(value):

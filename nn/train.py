@@ -6,7 +6,7 @@ import math
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from autograd import Value, no_grad
@@ -162,8 +162,7 @@ def fit(
     training = _Training(model, loss, optimizer, params, step, max_grad_norm)
     history = History(epochs)
     report = _progress(epochs, progress)
-    warned, first_batch = False, 0.0
-    initial, fit_args = [p.data for p in params], (model, params, X, y, loss)
+    warned, initial = False, [p.data for p in params]
     for epoch in range(1, epochs + 1):
         shuffled = batches(
             X, y, batch_size, shuffle=True, seed=None if seed is None else seed + epoch
@@ -173,13 +172,11 @@ def fit(
         if acc is not None:
             history.accuracy.append(acc)
         report(epoch, history[-1], acc)
-        if epoch == 1:
-            first_batch = training.batch_losses[0]
         if not warned:
             warned = _warn_if_growing(history, optimizer) or (
                 epoch == RECENT
-                and min(history) > STAYED * first_batch  # cheap first: rarely true
-                and _warn_if_above_start(history, optimizer, _loss_at(initial, fit_args))
+                and min(history) > STAYED * training.first_loss  # cheap first: rarely true
+                and _warn_if_above_start(history, optimizer, training.loss_at(initial, X, y))
             )
         if tol is not None and history[-1] < tol:
             history.stopped = "tol"  # set first, so that callbacks know this epoch is the last
@@ -190,6 +187,79 @@ def fit(
             break
     report(None, history[-1], history.accuracy[-1] if history.accuracy else None)
     return history
+
+
+@dataclass
+class _Training:
+    """What every batch of one `fit` uses, and how an epoch and a batch run."""
+
+    model: Module
+    loss: Callable[[Any, Any], Value]
+    optimizer: Optimizer
+    params: list[Value]
+    step: CompiledStep | None  # None: the graph path
+    max_grad_norm: float | None
+    first_loss: float = math.nan  # the first batch's loss, before any step
+
+    def epoch(self, shuffled: Iterable[tuple[Any, Any]], epoch: int) -> tuple[float, float | None]:
+        """One pass over the batches: the mean of the batch losses, and the accuracy
+        (None for a loss that does not classify)."""
+        batch_losses: list[float] = []
+        correct, judged = 0.0, 0
+        for xb, yb in shuffled:
+            # paused until the batch's graph is freed, as `batch` returns: else the
+            # collector would run right after, over every node of that graph
+            with cycle_collector_paused():
+                batch_loss, batch_accuracy = self.batch(xb, yb, epoch)
+            batch_losses.append(batch_loss)
+            if self.first_loss != self.first_loss:  # nan: this was the first batch
+                self.first_loss = batch_loss
+            if batch_accuracy is not None:
+                correct += batch_accuracy * len(yb)
+                judged += len(yb)
+        return sum(batch_losses) / len(batch_losses), correct / judged if judged else None
+
+    def batch(self, xb: Any, yb: Any, epoch: int) -> tuple[float, float | None]:
+        """One step on one batch: its loss and accuracy. If the loss or a parameter
+        stops being finite, the parameters are put back and Diverged is raised."""
+        params, last_good = self.params, [p.data for p in self.params]
+        try:
+            if self.step is None:
+                preds = [self.model(x) for x in xb]
+                batch_loss = self.loss(preds, yb)
+            else:
+                preds, batch_loss = self.step(xb, yb)
+            self.optimizer.zero_grad()
+            batch_loss.backward()  # a gradient that overflows raises, naming its node
+        except OverflowError as e:
+            _restore(params, last_good)
+            raise Diverged(f"diverged at epoch {epoch} ({e}): lower the learning rate") from None
+        if self.max_grad_norm is not None:
+            try:
+                clip_grad_norm(params, self.max_grad_norm)
+            except FloatingPointError as e:
+                _restore(params, last_good)
+                raise Diverged(f"diverged at epoch {epoch}: {e}") from None
+        self.optimizer.step()
+        # A Value's data is always finite (overflow raises), but a step can still
+        # push a parameter to inf through an overflowing gradient.
+        if not all(math.isfinite(p.data) for p in params):
+            _restore(params, last_good)
+            raise Diverged(
+                f"diverged at epoch {epoch}: a parameter stopped being finite; "
+                f"lower the learning rate (it is {getattr(self.optimizer, 'lr', '?')})"
+            )
+        return batch_loss.data, accuracy(self.loss, preds, yb)
+
+    def loss_at(self, values: list[float], X: Sequence[Any], y: Sequence[Any]) -> float:
+        """The loss over all the data with the parameters set to `values` (then put back)."""
+        now = [p.data for p in self.params]
+        _restore(self.params, values)
+        try:
+            with no_grad():
+                return float(self.loss([self.model(x) for x in X], y).data)
+        finally:
+            _restore(self.params, now)
 
 
 GROWTH, RECENT = 4.0, 5  # "several-fold over recent epochs"
@@ -229,79 +299,6 @@ def _warn_if_above_start(history: History, optimizer: Optimizer, start: float) -
         stacklevel=3,
     )
     return True
-
-
-def _loss_at(values: list[float], fit_args: tuple[Any, ...]) -> float:
-    """The loss over all the data with the parameters set to `values` (then put back)."""
-    model, params, X, y, loss = fit_args
-    now = [p.data for p in params]
-    _restore(params, values)
-    try:
-        with no_grad():
-            return float(loss([model(x) for x in X], y).data)
-    finally:
-        _restore(params, now)
-
-
-@dataclass
-class _Training:
-    """What every batch of one `fit` uses, and how an epoch and a batch run."""
-
-    model: Module
-    loss: Callable[[Any, Any], Value]
-    optimizer: Optimizer
-    params: list[Value]
-    step: CompiledStep | None  # None: the graph path
-    max_grad_norm: float | None
-    batch_losses: list[float] = field(default_factory=list)  # the last epoch's
-
-    def epoch(self, shuffled: Iterable[tuple[Any, Any]], epoch: int) -> tuple[float, float | None]:
-        """One pass over the batches: the mean of the batch losses, and the accuracy
-        (None for a loss that does not classify)."""
-        self.batch_losses = batch_losses = []
-        correct, judged = 0.0, 0
-        for xb, yb in shuffled:
-            # paused until the batch's graph is freed, as `batch` returns: else the
-            # collector would run right after, over every node of that graph
-            with cycle_collector_paused():
-                batch_loss, batch_accuracy = self.batch(xb, yb, epoch)
-            batch_losses.append(batch_loss)
-            if batch_accuracy is not None:
-                correct += batch_accuracy * len(yb)
-                judged += len(yb)
-        return sum(batch_losses) / len(batch_losses), correct / judged if judged else None
-
-    def batch(self, xb: Any, yb: Any, epoch: int) -> tuple[float, float | None]:
-        """One step on one batch: its loss and accuracy. If the loss or a parameter
-        stops being finite, the parameters are put back and Diverged is raised."""
-        params, last_good = self.params, [p.data for p in self.params]
-        try:
-            if self.step is None:
-                preds = [self.model(x) for x in xb]
-                batch_loss = self.loss(preds, yb)
-            else:
-                preds, batch_loss = self.step(xb, yb)
-            self.optimizer.zero_grad()
-            batch_loss.backward()  # a gradient that overflows raises, naming its node
-        except OverflowError as e:
-            _restore(params, last_good)
-            raise Diverged(f"diverged at epoch {epoch} ({e}): lower the learning rate") from None
-        if self.max_grad_norm is not None:
-            try:
-                clip_grad_norm(params, self.max_grad_norm)
-            except FloatingPointError as e:
-                _restore(params, last_good)
-                raise Diverged(f"diverged at epoch {epoch}: {e}") from None
-        self.optimizer.step()
-        # A Value's data is always finite (overflow raises), but a step can still
-        # push a parameter to inf through an overflowing gradient.
-        if not all(math.isfinite(p.data) for p in params):
-            _restore(params, last_good)
-            raise Diverged(
-                f"diverged at epoch {epoch}: a parameter stopped being finite; "
-                f"lower the learning rate (it is {getattr(self.optimizer, 'lr', '?')})"
-            )
-        return batch_loss.data, accuracy(self.loss, preds, yb)
 
 
 def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:

@@ -130,6 +130,14 @@ def test_grad_set_to_none_counts_as_no_gradient_yet():
     w.grad = None  # type: ignore[assignment]
     w.backward()  # a leaf as the root
     assert w.grad == 1.0
+    w.grad = None  # type: ignore[assignment]
+    y = w * 3.0
+    y.grad = 1.0
+    y._backward()  # and node by node
+    assert w.grad == 3.0
+    y.grad = None  # type: ignore[assignment]
+    y._backward()
+    assert w.grad == 3.0
 
 
 def test_bool_is_nonzero_data_and_round_rounds_the_data():
