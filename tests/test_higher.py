@@ -230,9 +230,9 @@ def test_an_op_defined_by_its_record_alone_works_everywhere():
         compiled = autograd.compile(f, 1.5, -2.0)
         assert compiled(1.5, -2.0) == (out.data, (x.grad, w.grad))
         assert "x * x * x" in compiled.source
-        # drawn by its symbol (a new binary op also needs draw.py to read the records'
-        # precedence: see OP_SYMBOLS and PRECEDENCE there)
+        # drawn by its record's symbol; a function of two arguments as one
         assert "cube" in autograd.draw_graph(apply(cube, x) * 2.0).source
+        assert autograd.draw.name(apply(mean2, x, w)) == "avg(x, w)"
         # one of math's functions as the forward: the generated code calls it by name
         atan = define(Op("atan", math.atan, lambda x, y: (1.0 / (1.0 + x * x),)))
         value, (slope,) = autograd.compile(lambda x: apply(atan, x), 0.5)(2.0)
