@@ -14,8 +14,9 @@ __gradstep__ = True  # how nn tells this autograd from others of the same name
 from autograd.check import gradcheck
 from autograd.compile import compile
 from autograd.draw import draw_graph
-from autograd.engine import DERIVATIVES, Value, dot, no_grad, topological_order, total
+from autograd.engine import Value, dot, no_grad, topological_order, total
 from autograd.higher import grad, hessian
+from autograd.ops import DERIVATIVES
 from autograd.render import save
 from autograd.stepthrough import BackwardStep, backward_player, backward_steps
 

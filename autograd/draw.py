@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from autograd.engine import Value, topological_order
+from autograd.ops import OPS
 from autograd.render import Drawing, new_digraph
 
 MANY_INPUTS = 8  # collapsed drawings show more inputs than this as one box
@@ -31,8 +32,6 @@ GROUP = "#ece6f7"  # a collapsed neuron or layer
 CURRENT = "#d62728"  # in a step of the backward pass: the node passing gradient on
 PARTIAL = "#8c8c8c"  # a grad still being summed: more contributions are coming
 BORDER = "#555555"
-
-OP_SYMBOLS = {"*": "×", "/": "÷", "-": "−", "**": "^", "neg": "−x", "total": "Σ", "dot": "w·x+b"}
 
 
 def number(x: float) -> str:
@@ -59,7 +58,7 @@ def name(v: Value, limit: int = 24) -> str:
         ('x×w', 'tanh(x×w+1)', '0.5')
     """
     text = _expression(v, limit)
-    return text if text is not None else f"({OP_SYMBOLS.get(v.op, v.op)} = {number(v.data)})"
+    return text if text is not None else f"({_symbol(v.op)} = {number(v.data)})"
 
 
 def _expression(v: Value, budget: int) -> str | None:
@@ -73,36 +72,47 @@ def _expression(v: Value, budget: int) -> str | None:
     if v.label or not v.inputs:
         text = v.label or number(v.data)
         return text if len(text) <= budget else None
-    if v.op in ("total", "dot") or len(v.inputs) > 2:
-        return None
-    symbol = OP_SYMBOLS.get(v.op, v.op)
+    op = OPS.get(v.op)
+    if op is None or op.form != "expression" or len(v.inputs) > 2:
+        return None  # a sum of many terms is named by its value
     if len(v.inputs) == 1:
-        inner = _expression(v.inputs[0], budget - len(v.op) - 2)
+        inner = _expression(v.inputs[0], budget - len(op.symbol) - 2)
         if inner is None:
             return None
-        if v.op == "neg":
+        if op.precedence:  # the one prefix operator, unary minus
             return f"−{_paren(v.inputs[0], inner, '**', right=False)}"
-        return f"{v.op}({inner})"
+        return f"{op.symbol}({inner})"
     a, b = v.inputs
-    left = _expression(a, budget - len(symbol) - 1)  # room for the symbol and one character
+    if not op.precedence:  # a function of two arguments: symbol(a, b)
+        left = _expression(a, budget - len(op.symbol) - 5)
+        right = None if left is None else _expression(b, budget - len(op.symbol) - len(left) - 4)
+        if right is None:
+            return None
+        text = f"{op.symbol}({left}, {right})"
+        return text if len(text) <= budget else None
+    left = _expression(a, budget - len(op.symbol) - 1)  # room for the symbol and a character
     if left is None:
         return None
     left = _paren(a, left, v.op, right=False)
-    right = _expression(b, budget - len(left) - len(symbol))
+    right = _expression(b, budget - len(left) - len(op.symbol))
     if right is None:
         return None
-    text = f"{left}{symbol}{_paren(b, right, v.op, right=True)}"
+    text = f"{left}{op.symbol}{_paren(b, right, v.op, right=True)}"
     return text if len(text) <= budget else None
 
 
-PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+def _symbol(op: str) -> str:
+    """How drawings write an op: its record's symbol (× for *, Σ for total, tanh...)."""
+    record = OPS.get(op)
+    return record.symbol if record is not None else op
 
 
 def _paren(v: Value, text: str, parent: str, right: bool) -> str:
     """Parenthesise a part of an expression only where arithmetic needs it."""
-    if v.label or not v.inputs or v.op not in PRECEDENCE:
+    mine = OPS[v.op].precedence if v.inputs and not v.label and v.op in OPS else 0
+    if not mine:
         return text  # a name, a number or a function call binds tightest
-    mine, theirs = PRECEDENCE[v.op], PRECEDENCE[parent]
+    theirs = OPS[parent].precedence
     needed = mine < theirs or (mine == theirs and (right or parent == "**"))
     return f"({text})" if needed else text
 
@@ -578,7 +588,7 @@ class _Picture:
             hot = {"color": CURRENT, "penwidth": "2.5", "dir": "back"} if v is passing else {}
             if not inside_group:
                 op_id = f"op{self.ids[v][1:]}"
-                symbol = OP_SYMBOLS.get(v.op, v.op)
+                symbol = _symbol(v.op)
                 self.node(
                     op_id,
                     (max(22.0, len(symbol) * 6 + 10), 18),

@@ -1,13 +1,22 @@
-"""The scalar engine: `Value`, its derivative rules, and the backward pass.
+"""The scalar engine: `Value`, its derivative rules applied, and the backward pass.
 
 A Value holds one float. Every operation on Values returns a new Value that
 remembers its `inputs` and the local derivatives d(out)/d(input) at the point it
-was computed (`local_grads`). `backward()` then applies the chain rule once per
-edge, walking the graph from the output to the leaves.
+was computed (`local_grads`), from its op's record (`autograd.ops`). `backward()`
+then applies the chain rule once per edge, walking the graph from the output to
+the leaves.
 
 Each node holds plain data (floats and tuples of its inputs), never a closure
 that points back at itself, so a graph contains no reference cycles and is freed
 by reference counting the moment it is no longer used.
+
+The file reads: values, rules, the backward walk, threading. Its three guards:
+- the number gate: every number entering becomes a finite float, or is refused
+  with a message saying what to pass (`as_float`, under values);
+- the overflow replay: a backward pass whose leaf grads are not all finite is
+  replayed step by step to name the node that overflowed (`_raise_if_overflowed`);
+- threading: `no_grad` holds per thread, and one lock lets one graph walk run at
+  a time (`_graph_lock`, at the end).
 """
 
 from __future__ import annotations
@@ -22,84 +31,21 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeAlias, TypeVar, cast, overload
 
+from autograd.ops import DERIVATIVES, OPS, Constant, Op, dot_local_grads, where
+
 Number: TypeAlias = "int | float"
 Operand: TypeAlias = "Value | int | float"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _GradMode(threading.local):
-    depth = 0  # how many `no_grad` blocks this thread is inside (0 in a new thread)
+# -- values --------------------------------------------------------------------------------
 
-
-_mode = _GradMode()
-# How many threads are inside a no_grad block right now. While it is 0 (nearly
-# always) the hot path skips the slower thread-local lookup: `_paused_threads and
-# _mode.depth` costs one global read, as a single module-wide flag would.
-_paused_threads = 0
-_mode_lock = threading.Lock()  # guards _paused_threads
-# One graph walk at a time: walks tag the nodes they reach (see _computed_nodes), and
-# backward's `+=` into shared leaves must not interleave with another thread's.
-_graph_lock = threading.Lock()
-
-
-# A plain number goes to math; anything else (a Value, or the symbolic operands that
-# autograd.compile evaluates the rules on) to its own method.
-def _log(x: Any) -> Any:
-    return math.log(x) if isinstance(x, (int, float)) else x.log()
-
-
-def _sin(x: Any) -> Any:
-    return math.sin(x) if isinstance(x, (int, float)) else x.sin()
-
-
-def _cos(x: Any) -> Any:
-    return math.cos(x) if isinstance(x, (int, float)) else x.cos()
-
-
-def _is_zero(x: Any) -> bool:
-    return (x.data if isinstance(x, Value) else x) == 0.0  # a Value's == is identity
-
-
-# The chain rule's local factors, one line per op: given the op's inputs and its
-# output y, the derivative of y with respect to each input, in input order.
-# The rules use only arithmetic, comparisons and the helpers above, which work on
-# floats and on Values alike: the forward pass evaluates them on floats, and the
-# same rule evaluated on Values builds the gradient itself as a graph.
-# At a kink (relu and abs at 0) the derivative is taken as 0.
-DERIVATIVES: dict[str, Callable[..., tuple[Any, ...]]] = {
-    "+": lambda a, b, y: (1.0, 1.0),
-    "-": lambda a, b, y: (1.0, -1.0),
-    "*": lambda a, b, y: (b, a),
-    "/": lambda a, b, y: (1.0 / b, -y / b),
-    "**": lambda a, b, y: (
-        # at b = 0, a**0 = 1 whatever a is: d/da is 0 (as in PyTorch), for a Value b too
-        0.0 if _is_zero(b) else b * a ** (b - 1.0),
-        y * _log(a) if a > 0 else 0.0,
-    ),
-    "neg": lambda x, y: (-1.0,),
-    "abs": lambda x, y: (1.0,) if x > 0 else (-1.0,) if x < 0 else (0.0,),
-    "exp": lambda x, y: (y,),
-    "log": lambda x, y: (1.0 / x,),
-    "sqrt": lambda x, y: (0.5 / y,),
-    "tanh": lambda x, y: (1.0 - y * y,),
-    "sigmoid": lambda x, y: (y * (1.0 - y),),
-    "relu": lambda x, y: (1.0,) if x > 0 else (0.0,),  # constant tuples: nothing allocated
-    "sin": lambda x, y: (_cos(x),),
-    "cos": lambda x, y: (-_sin(x),),
-    # n-ary: total(x1..xn) = x1 + ... + xn;  dot(w1..wn, x1..xn, b) = w1*x1 + ... + wn*xn + b
-    "total": lambda *xs_y: (1.0,) * (len(xs_y) - 1),
-    "dot": lambda *wxb_y: _dot_local_grads(*_split_dot(wxb_y[:-1])),
-}
-
-
-def _dot_local_grads(w: Sequence[Any], x: Sequence[Any]) -> tuple[Any, ...]:
-    """For inputs (w1..wn, x1..xn, b): d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
-    return (*x, *w, 1.0)
-
-
-def _split_dot(wxb: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    n = (len(wxb) - 1) // 2
-    return wxb[:n], wxb[n : 2 * n]
+_DIV, _POW = OPS["/"], OPS["**"]
+_NEG, _ABS, _EXP, _LOG, _SQRT = OPS["neg"], OPS["abs"], OPS["exp"], OPS["log"], OPS["sqrt"]
+_TANH, _SIGMOID, _RELU, _SIN, _COS = (
+    OPS["tanh"], OPS["sigmoid"], OPS["relu"], OPS["sin"], OPS["cos"]
+)  # fmt: skip
+_TOTAL, _DOT = OPS["total"], OPS["dot"]
 
 
 class Value:
@@ -147,7 +93,7 @@ class Value:
             >>> Value(3, label="x")
             Value(data=3.0, grad=0.0, label='x')
         """
-        self.data = _as_float(data, "Value")
+        self.data = as_float(data, "Value")
         self.grad = 0.0
         if not isinstance(label, str):
             if isinstance(label, (tuple, set, list)):  # micrograd's Value(data, _children, _op)
@@ -226,6 +172,9 @@ class Value:
 
     # -- arithmetic -------------------------------------------------------------
 
+    # + - * compute their record's forward (operator.add ...) inline, and name their
+    # record rather than load it: these are the hottest lines of every forward pass.
+
     def __add__(self, other: Operand) -> Value:
         if not isinstance(other, Value):  # skip a call on the hot path
             other = _operand(other, "+")
@@ -250,45 +199,21 @@ class Value:
         return _operand(other, "*") * self
 
     def __truediv__(self, other: Operand) -> Value:
-        other = _operand(other, "/")
-        if other.data == 0.0:
-            raise ZeroDivisionError(f"division by zero in '/': the divisor{_at(other)} is 0.0")
-        return _binary("/", self, other, self.data / other.data)
+        return apply(_DIV, self, other)
 
     def __rtruediv__(self, other: Operand) -> Value:
         return _operand(other, "/") / self
 
     def __pow__(self, other: Operand) -> Value:
-        exponent_is_value = isinstance(other, Value)
-        other = _operand(other, "**")
-        a, b = self.data, other.data
-        if a == 0.0 and b < 0.0:
-            raise ZeroDivisionError(
-                f"'**': 0.0 cannot be raised to the negative power {b!r}{_at(self)}"
-            )
-        if a < 0.0 and not b.is_integer():
-            raise ValueError(
-                f"'**': a negative base to a fractional power is not a real number, "
-                f"got {a!r} ** {b!r}{_at(self)}"
-            )
-        if a < 0.0 and exponent_is_value and not (_paused_threads and _mode.depth):
+        if not isinstance(other, Value):  # a constant: its derivative is never read
+            return apply(_POW, self, other)
+        if self.data < 0.0 and other.data.is_integer() and not (_paused_threads and _mode.depth):
             raise ValueError(
                 f"'**': with a Value exponent the base must be > 0, because "
-                f"d(a**b)/db = a**b * ln(a); got base {a!r}{_at(self)}. "
+                f"d(a**b)/db = a**b * ln(a); got base {self.data!r}{where(self)}. "
                 f"Use a plain number as the exponent if it is a constant."
             )
-        try:
-            y = a**b
-        except OverflowError:
-            raise OverflowError(
-                f"'**' overflows: {a!r} ** {b!r} is larger than a float can hold{_at(self)}"
-            ) from None
-        out = _binary("**", self, other, y)
-        if not exponent_is_value and out.inputs:
-            # A number exponent is a constant: nothing reads its gradient, and y*ln(a) can
-            # overflow where dy/da does not (x**2 at x = 1e153), which backward would report.
-            out.local_grads = (out.local_grads[0], 0.0)
-        return out
+        return apply(_POW, self, other)
 
     def __rpow__(self, other: Operand) -> Value:
         return _operand(other, "**") ** self
@@ -297,62 +222,44 @@ class Value:
         return self
 
     def __neg__(self) -> Value:
-        return _unary("neg", self, -self.data)
+        return _unary(_NEG, self)
 
     def __abs__(self) -> Value:
-        return _unary("abs", self, abs(self.data))
+        return _unary(_ABS, self)
 
     # -- functions ----------------------------------------------------------------
 
     def exp(self) -> Value:
         """e ** self. Example: `Value(0.0).exp().data == 1.0`."""
-        try:
-            y = math.exp(self.data)
-        except OverflowError:
-            raise OverflowError(
-                f"exp overflows for x = {self.data!r}{_at(self)}: exp(x) is too large "
-                f"for a float when x > 709.78; scale the input down"
-            ) from None
-        return _unary("exp", self, y)
+        return _unary(_EXP, self)
 
     def log(self) -> Value:
         """The natural logarithm. Example: `Value(1.0).log().data == 0.0`."""
-        if self.data <= 0.0:
-            raise ValueError(f"log is undefined for x <= 0, got {self.data!r}{_at(self)}")
-        return _unary("log", self, math.log(self.data))
+        return _unary(_LOG, self)
 
     def sqrt(self) -> Value:
         """The square root. Example: `Value(9.0).sqrt().data == 3.0`."""
-        if self.data < 0.0:
-            raise ValueError(f"sqrt is undefined for x < 0, got {self.data!r}{_at(self)}")
-        return _unary("sqrt", self, math.sqrt(self.data))
+        return _unary(_SQRT, self)
 
     def tanh(self) -> Value:
         """The hyperbolic tangent. Example: `Value(0.0).tanh().data == 0.0`."""
-        return _unary("tanh", self, math.tanh(self.data))
+        return _unary(_TANH, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e**-x). Example: `Value(0.0).sigmoid().data == 0.5`."""
-        x = self.data
-        if x >= 0.0:
-            y = 1.0 / (1.0 + math.exp(-x))
-        else:  # the same value, written so that exp cannot overflow
-            e = math.exp(x)
-            y = e / (1.0 + e)
-        return _unary("sigmoid", self, y)
+        return _unary(_SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, x). Example: `Value(-2.0).relu().data == 0.0`."""
-        x = self.data
-        return _unary("relu", self, x if x > 0.0 else 0.0)
+        return _unary(_RELU, self)
 
     def sin(self) -> Value:
         """The sine (radians). Example: `Value(0.0).sin().data == 0.0`."""
-        return _unary("sin", self, math.sin(self.data))
+        return _unary(_SIN, self)
 
     def cos(self) -> Value:
         """The cosine (radians). Example: `Value(0.0).cos().data == 1.0`."""
-        return _unary("cos", self, math.cos(self.data))
+        return _unary(_COS, self)
 
     # -- comparisons (on .data; == and hash stay by identity) ---------------------
 
@@ -391,7 +298,7 @@ class Value:
             >>> x.grad
             6.0
         """
-        seed = _as_float(grad, "backward's grad")
+        seed = as_float(grad, "backward's grad")
         with _graph_lock:
             leaves, before = _backpropagate(self, seed)
             # An overflow anywhere reaches at least one leaf as inf or nan (inf * 0):
@@ -402,8 +309,287 @@ class Value:
                 _raise_if_overflowed(self, seed, leaves, before)
 
 
+# the number gate
+
+
+def as_float(x: object, who: str) -> float:
+    """The one gate for numbers: any finite real number (numbers.Real: int, float,
+    Fraction, numpy's scalars...) becomes a float; `who` starts the error message.
+
+    A bool is refused (True is not a measurement), and so is an array or a list,
+    with a hint to pass its numbers one at a time.
+    """
+    if type(x) is not float:
+        if type(x) is not int and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
+            raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
+        try:
+            f = float(x)  # type: ignore[arg-type, unused-ignore]
+        except OverflowError:
+            f = math.inf
+        if f - f != 0.0 and cast(Any, x) - x == 0:  # finite, but not as a float (10**400)
+            raise ValueError(f"{who}: {_short_repr(x)} is too large for a float")
+        x = f
+    if x - x != 0.0:  # inf or nan
+        raise ValueError(f"{who}: expected a finite number, got {x!r}")
+    return x  # type: ignore[return-value, unused-ignore]
+
+
+def _got(x: object) -> str:
+    """'got <type> <value>' for an error message, with a hint for the usual mistakes."""
+    got = f"got {type(x).__name__} {_short_repr(x)}"
+    if isinstance(x, bool) or type(x).__name__ in ("bool_", "bool"):  # numpy's too
+        number = 1.0 if x else 0.0
+        return got + f"; a bool is not a measurement: write {number} (or float(x)) for the number"
+    if isinstance(x, str):
+        return got + "; convert it first, e.g. float(s)"
+    if hasattr(x, "tolist") and not isinstance(x, numbers.Number):  # a numpy array
+        return got + ", an array: convert it with .tolist() and use its numbers one by one"
+    if isinstance(x, (list, tuple)):
+        return got + ": use its numbers one by one"
+    if isinstance(x, numbers.Number) and not isinstance(x, numbers.Complex):  # Decimal
+        return got + "; convert it with float() first"
+    return got
+
+
+def _short_repr(x: object) -> str:
+    """repr(x), kept short (and shallow: reprlib): a huge int as its number of digits."""
+    if isinstance(x, int) and x.bit_length() > 200:
+        return f"(an int of about {int(x.bit_length() * math.log10(2)) + 1} digits)"
+    return _reprlib.repr(x)
+
+
+_reprlib = reprlib.Repr()
+_reprlib.maxstring = _reprlib.maxother = 60
+
+
+def _operand(x: object, op: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
+        return constant(x)
+    return constant(as_float(x, f"unsupported operand for '{op}'"))
+
+
+def _compared(x: object, op: str) -> float | int:
+    """What `.data` is compared with: an integer as a Python int (compared exactly,
+    whatever its size), any other real number as a float (+-inf if too large)."""
+    if isinstance(x, Value):
+        return x.data
+    if type(x) is int:
+        return x
+    who = f"'{op}' compares a Value with a number"
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
+    if isinstance(x, numbers.Integral):
+        return int(x)  # numpy's integers too
+    try:
+        f = float(x)
+    except OverflowError:
+        f = math.inf if cast(Any, x) > 0 else -math.inf
+    if f != f:
+        raise ValueError(f"{who}: cannot compare with nan (every comparison with nan is False)")
+    return f
+
+
+_new_value = Value.__new__
+
+
+def _node(op: str, inputs: tuple[Value, ...], data: float, local_grads: tuple[Any, ...]) -> Value:
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = op
+    out.inputs = inputs
+    out.local_grads = local_grads
+    out._walk = None
+    return out
+
+
+def _leaf(data: float) -> Value:
+    return _node("", (), data, ())
+
+
+class _Constant(Value):
+    """A number that an operation turned into a Value: drawn as its number, without a grad."""
+
+    __slots__ = ()
+    is_constant = True
+
+
+def constant(data: float) -> Value:
+    """A number in the graph as a constant Value (drawn as its number, without a grad),
+    as an operation makes of the 2 in `x * 2`. `data` must already be a finite float.
+
+    Example:
+        >>> constant(2.0).is_constant, Value(2.0).is_constant
+        (True, False)
+    """
+    out = _new_value(_Constant)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = ""
+    out.inputs = ()
+    out.local_grads = ()
+    out._walk = None
+    return out
+
+
+# -- rules: an op's record applied, and the fused sums -------------------------------------
+
+
+def _unary(op: Op, x: Value) -> Value:
+    """`op` applied to `x`: its domain check, its forward on floats, its local derivative."""
+    if op.check is not None:
+        op.check(x)
+    data = x.data
+    try:
+        y = op.forward(data)
+    except OverflowError:
+        y = math.inf
+    if y - y != 0.0:  # inf or nan: only an overflow gets here, as inputs are finite
+        raise OverflowError(op.overflow(x))
+    if _paused_threads and _mode.depth:
+        return _leaf(y)
+    name = op.name
+    try:
+        local = DERIVATIVES[name](data, y)
+    except (ZeroDivisionError, OverflowError):
+        raise ValueError(
+            f"{name} has no finite derivative at x = {data!r}{where(x)}; "
+            f"keep the input away from it, e.g. add a small epsilon"
+        ) from None
+    out = _new_value(Value)  # _node's body, written out: every activation comes here
+    out.data = y
+    out.grad = 0.0
+    out.label = ""
+    out.op = name
+    out.inputs = (x,)
+    out.local_grads = local
+    out._walk = None
+    return out
+
+
+def _binary(name: str, a: Value, b: Value, y: float) -> Value:
+    """The node for the op `name` on `a` and `b`, whose result is `y`. (The op's name,
+    not its record: the record is read only on the way to an error.)"""
+    if y - y != 0.0:  # inf or nan: only an overflow gets here, as inputs are finite
+        raise OverflowError(OPS[name].overflow(a, b))
+    if _paused_threads and _mode.depth:
+        return _leaf(y)
+    try:
+        local = DERIVATIVES[name](a.data, b.data, y)
+    except (ZeroDivisionError, OverflowError):
+        raise ValueError(
+            f"'{name}' has no finite derivative at {a.data!r} {name} {b.data!r}{where(a)}; "
+            f"keep the input away from it, e.g. add a small epsilon"
+        ) from None
+    # _node's body, written out: this is the hottest path of every forward pass
+    out = _new_value(Value)
+    out.data = y
+    out.grad = 0.0
+    out.label = ""
+    out.op = name
+    out.inputs = (a, b)
+    out.local_grads = local
+    out._walk = None
+    return out
+
+
+def apply(op: Op, *inputs: Operand) -> Value:
+    """`op` (a record of `autograd.ops`) applied to one or two inputs: what a Value
+    method does. A new op needs only its record and a method that calls this. The
+    rule sees a second input that is a constant (a number) as a `Constant`.
+
+    Example:
+        >>> from autograd.ops import OPS
+        >>> apply(OPS["*"], Value(3.0), 2).data
+        6.0
+    """
+    if len(inputs) == 1:
+        return _unary(op, _operand(inputs[0], op.name))
+    if len(inputs) != 2:
+        raise TypeError(f"apply: {op!r} takes one or two inputs here, got {len(inputs)}")
+    a, b = (_operand(v, op.name) for v in inputs)
+    if b.is_constant and type(b.data) is float:  # made here from a number: the rule may
+        b.data = Constant(b.data)  # skip its derivative (see autograd.ops.Constant)
+    if op.check is not None:
+        op.check(a, b)
+    try:
+        y = op.forward(a.data, b.data)
+    except OverflowError:
+        y = math.inf
+    return _binary(op.name, a, b, y)
+
+
+def total(values: Sequence[Operand]) -> Value:
+    """The sum of many Values as one node (one op, one backward loop), not a chain of `+`.
+
+    Example:
+        >>> xs = [Value(1.0), Value(2.0), Value(3.0)]
+        >>> s = total(xs)
+        >>> s.backward()
+        >>> s.data, [x.grad for x in xs], len(s.inputs)
+        (6.0, [1.0, 1.0, 1.0], 3)
+    """
+    inputs = tuple(_operand(v, "total") for v in values)
+    if not inputs:
+        raise ValueError("total needs at least one value to add")
+    data = [v.data for v in inputs]
+    y = _TOTAL.forward(*data)
+    if y - y != 0.0:
+        raise OverflowError(_TOTAL.overflow(*inputs))
+    if _paused_threads and _mode.depth:
+        return _leaf(y)
+    return _node("total", inputs, y, DERIVATIVES["total"](*data, y))
+
+
+def dot(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand = 0.0) -> Value:
+    """w1*x1 + ... + wn*xn + b as one node: what a neuron computes before its activation.
+
+    The graph gets one node with 2n + 1 inputs instead of 2n nodes, and backward
+    runs one loop over them; the gradients are those of the written-out sum.
+
+    Example:
+        >>> w = [Value(2.0), Value(-1.0)]; x = [Value(3.0), Value(4.0)]; b = Value(0.5)
+        >>> z = dot(w, x, b)
+        >>> z.backward()
+        >>> z.data, [wi.grad for wi in w], [xi.grad for xi in x], b.grad
+        (2.5, [3.0, 4.0], [2.0, -1.0], 1.0)
+    """
+    ws = [_operand(v, "dot") for v in weights]
+    xs = [_operand(v, "dot") for v in inputs]
+    if len(ws) != len(xs):
+        raise ValueError(f"dot needs as many weights as inputs, got {len(ws)} and {len(xs)}")
+    if not ws:
+        raise ValueError("dot needs at least one weight and input")
+    return dot_values(ws, xs, _operand(bias, "dot"))
+
+
+def dot_values(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:
+    """`dot` for arguments already known to be Values of matching lengths (nn's neurons,
+    which check their inputs once per call).
+
+    Example:
+        >>> dot_values([Value(2.0)], [Value(3.0)], Value(1.0)).data
+        7.0
+    """
+    w_data = [w.data for w in ws]
+    x_data = [x.data for x in xs]
+    y = sum(map(operator.mul, w_data, x_data), b.data)  # weighted_sum, inline: every neuron
+    if y - y != 0.0:
+        raise OverflowError(_DOT.overflow())
+    if _paused_threads and _mode.depth:
+        return _leaf(y)
+    return _node("dot", (*ws, *xs, b), y, dot_local_grads(w_data, x_data))
+
+
+# -- the backward walk ---------------------------------------------------------------------
+
+
 def _backpropagate(root: Value, seed: float) -> tuple[list[Value], list[float]]:
-    """The chain rule over the graph below `root`: the walk of `_computed_nodes`,
+    """The chain rule over the graph below `root`: the walk of `computed_nodes`,
     with each node's gradient passed on to its inputs as soon as the node is
     released, which is when every node that uses it has passed its share on.
 
@@ -468,11 +654,11 @@ def _raise_if_overflowed(
         for leaf, g in zip(leaves, before):
             leaf.grad = g
         raise OverflowError(
-            f"backward: the gradient of {_describe(node)} overflowed: {how}. "
+            f"backward: the gradient of {_which_node(node)} overflowed: {how}. "
             "The leaves' grads are left as they were; scale the loss or the inputs down"
         )
 
-    order = _computed_nodes(root)  # the same order _backpropagate releases nodes in
+    order = computed_nodes(root)  # the same order _backpropagate releases nodes in
     for leaf, g in zip(leaves, before):
         leaf.grad = g
     for node in order:
@@ -489,239 +675,15 @@ def _raise_if_overflowed(
                     fail(
                         child,
                         f"{child.grad!r} + {local!r} * {upstream!r} (from the '{node.op}' node"
-                        f"{_at(node)} that uses it) is {g!r}",
+                        f"{where(node)} that uses it) is {g!r}",
                     )
                 child.grad = g
 
 
-def _describe(v: Value) -> str:
+def _which_node(v: Value) -> str:
     if v.label:
         return f"node '{v.label}'"
     return f"the '{v.op}' node with data {v.data!r}" if v.op else f"a leaf with data {v.data!r}"
-
-
-_new_value = Value.__new__
-
-
-def _node(op: str, inputs: tuple[Value, ...], data: float, local_grads: tuple[float, ...]) -> Value:
-    out = _new_value(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out.op = op
-    out.inputs = inputs
-    out.local_grads = local_grads
-    out._walk = None
-    return out
-
-
-def total(values: Sequence[Operand]) -> Value:
-    """The sum of many Values as one node (one op, one backward loop), not a chain of `+`.
-
-    Example:
-        >>> xs = [Value(1.0), Value(2.0), Value(3.0)]
-        >>> s = total(xs)
-        >>> s.backward()
-        >>> s.data, [x.grad for x in xs], len(s.inputs)
-        (6.0, [1.0, 1.0, 1.0], 3)
-    """
-    inputs = tuple(_operand(v, "total") for v in values)
-    if not inputs:
-        raise ValueError("total needs at least one value to add")
-    y = sum(v.data for v in inputs)
-    if y - y != 0.0:
-        raise OverflowError("total overflowed: the sum is too large for a float")
-    if _paused_threads and _mode.depth:
-        return _leaf(y)
-    return _node("total", inputs, y, DERIVATIVES["total"](*(v.data for v in inputs), y))
-
-
-def dot(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand = 0.0) -> Value:
-    """w1*x1 + ... + wn*xn + b as one node: what a neuron computes before its activation.
-
-    The graph gets one node with 2n + 1 inputs instead of 2n nodes, and backward
-    runs one loop over them; the gradients are those of the written-out sum.
-
-    Example:
-        >>> w = [Value(2.0), Value(-1.0)]; x = [Value(3.0), Value(4.0)]; b = Value(0.5)
-        >>> z = dot(w, x, b)
-        >>> z.backward()
-        >>> z.data, [wi.grad for wi in w], [xi.grad for xi in x], b.grad
-        (2.5, [3.0, 4.0], [2.0, -1.0], 1.0)
-    """
-    ws = [_operand(v, "dot") for v in weights]
-    xs = [_operand(v, "dot") for v in inputs]
-    if len(ws) != len(xs):
-        raise ValueError(f"dot needs as many weights as inputs, got {len(ws)} and {len(xs)}")
-    if not ws:
-        raise ValueError("dot needs at least one weight and input")
-    return _dot(ws, xs, _operand(bias, "dot"))
-
-
-def _dot(ws: Sequence[Value], xs: Sequence[Value], b: Value) -> Value:
-    """`dot` for arguments already known to be Values of matching lengths (nn's neurons)."""
-    w_data = [w.data for w in ws]
-    x_data = [x.data for x in xs]
-    y = sum(map(operator.mul, w_data, x_data), b.data)
-    if y - y != 0.0:
-        raise OverflowError("dot overflowed: the weighted sum is too large for a float")
-    if _paused_threads and _mode.depth:
-        return _leaf(y)
-    return _node("dot", (*ws, *xs, b), y, _dot_local_grads(w_data, x_data))
-
-
-def _leaf(data: float) -> Value:
-    return _node("", (), data, ())
-
-
-class _Constant(Value):
-    """A number that an operation turned into a Value: drawn as its number, without a grad."""
-
-    __slots__ = ()
-    is_constant = True
-
-
-def constant(data: float) -> Value:
-    """A number as a constant node, what an operation makes of a number operand (the
-    2 in `x * 2`): drawn as its value, without a grad. For library code that puts a
-    number into a graph itself; `data` must already be a finite float.
-
-    Example:
-        >>> c = constant(2.0)
-        >>> c.is_constant, Value(2.0).is_constant, (Value(1.0) * 2).inputs[1].is_constant
-        (True, False, True)
-    """
-    out = _new_value(_Constant)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out.op = ""
-    out.inputs = ()
-    out.local_grads = ()
-    out._walk = None
-    return out
-
-
-def _unary(op: str, x: Value, y: float) -> Value:
-    if _paused_threads and _mode.depth:
-        return _leaf(y)
-    try:
-        local = DERIVATIVES[op](x.data, y)
-    except (ZeroDivisionError, OverflowError):
-        raise ValueError(
-            f"{op} has no finite derivative at x = {x.data!r}{_at(x)}; "
-            f"keep the input away from it, e.g. add a small epsilon"
-        ) from None
-    return _node(op, (x,), y, local)
-
-
-def _binary(op: str, a: Value, b: Value, y: float) -> Value:
-    if y - y != 0.0:  # inf or nan: only an overflow gets here, as inputs are finite
-        raise OverflowError(
-            f"'{op}' overflowed: {a.data!r} {op} {b.data!r} is too large for a float{_at(a)}"
-        )
-    if _paused_threads and _mode.depth:
-        return _leaf(y)
-    try:
-        local = DERIVATIVES[op](a.data, b.data, y)
-    except (ZeroDivisionError, OverflowError):
-        raise ValueError(
-            f"'{op}' has no finite derivative at {a.data!r} {op} {b.data!r}{_at(a)}; "
-            f"keep the input away from it, e.g. add a small epsilon"
-        ) from None
-    # _node's body, written out: this is the hottest path of every forward pass
-    out = _new_value(Value)
-    out.data = y
-    out.grad = 0.0
-    out.label = ""
-    out.op = op
-    out.inputs = (a, b)
-    out.local_grads = local
-    out._walk = None
-    return out
-
-
-def _at(v: Value) -> str:
-    return f" at node '{v.label}'" if v.label else ""
-
-
-def _as_float(x: object, who: str) -> float:
-    """The one gate for numbers: any finite real number (numbers.Real: int, float,
-    Fraction, numpy's scalars...) becomes a float; `who` starts the error message.
-
-    A bool is refused (True is not a measurement), and so is an array or a list,
-    with a hint to pass its numbers one at a time.
-    """
-    if type(x) is not float:
-        if type(x) is not int and (isinstance(x, bool) or not isinstance(x, numbers.Real)):
-            raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
-        try:
-            f = float(x)  # type: ignore[arg-type, unused-ignore]
-        except OverflowError:
-            f = math.inf
-        if f - f != 0.0 and cast(Any, x) - x == 0:  # finite, but not as a float (10**400)
-            raise ValueError(f"{who}: {_short_repr(x)} is too large for a float")
-        x = f
-    if x - x != 0.0:  # inf or nan
-        raise ValueError(f"{who}: expected a finite number, got {x!r}")
-    return x  # type: ignore[return-value, unused-ignore]
-
-
-def _got(x: object) -> str:
-    """'got <type> <value>' for an error message, with a hint for the usual mistakes."""
-    got = f"got {type(x).__name__} {_short_repr(x)}"
-    if isinstance(x, bool) or type(x).__name__ in ("bool_", "bool"):  # numpy's too
-        number = 1.0 if x else 0.0
-        return got + f"; a bool is not a measurement: write {number} (or float(x)) for the number"
-    if isinstance(x, str):
-        return got + "; convert it first, e.g. float(s)"
-    if hasattr(x, "tolist") and not isinstance(x, numbers.Number):  # a numpy array
-        return got + ", an array: convert it with .tolist() and use its numbers one by one"
-    if isinstance(x, (list, tuple)):
-        return got + ": use its numbers one by one"
-    if isinstance(x, numbers.Number) and not isinstance(x, numbers.Complex):  # Decimal
-        return got + "; convert it with float() first"
-    return got
-
-
-def _short_repr(x: object) -> str:
-    """repr(x), kept short (and shallow: reprlib): a huge int as its number of digits."""
-    if isinstance(x, int) and x.bit_length() > 200:
-        return f"(an int of about {int(x.bit_length() * math.log10(2)) + 1} digits)"
-    return _reprlib.repr(x)
-
-
-_reprlib = reprlib.Repr()
-_reprlib.maxstring = _reprlib.maxother = 60
-
-
-def _operand(x: object, op: str) -> Value:
-    if isinstance(x, Value):
-        return x
-    if type(x) is float and x - x == 0.0:  # the usual case, without formatting a message
-        return constant(x)
-    return constant(_as_float(x, f"unsupported operand for '{op}'"))
-
-
-def _compared(x: object, op: str) -> float | int:
-    """What `.data` is compared with: an integer as a Python int (compared exactly,
-    whatever its size), any other real number as a float (+-inf if too large)."""
-    if isinstance(x, Value):
-        return x.data
-    if type(x) is int:
-        return x
-    who = f"'{op}' compares a Value with a number"
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{who}: expected a real number (an int or a float), {_got(x)}")
-    if isinstance(x, numbers.Integral):
-        return int(x)  # numpy's integers too
-    try:
-        f = float(x)
-    except OverflowError:
-        f = math.inf if cast(Any, x) > 0 else -math.inf
-    if f != f:
-        raise ValueError(f"{who}: cannot compare with nan (every comparison with nan is False)")
-    return f
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -734,11 +696,11 @@ def topological_order(root: Value) -> list[Value]:
     """
     leaves: list[Value] = []
     with _graph_lock:
-        order = _computed_nodes(root, leaves)
+        order = computed_nodes(root, leaves)
     return leaves + order  # leaves depend on nothing, so they may all come first
 
 
-def _computed_nodes(root: Value, leaves: list[Value] | None = None) -> list[Value]:
+def computed_nodes(root: Value, leaves: list[Value] | None = None) -> list[Value]:
     """The computed (non-leaf) nodes below `root`, each after all of its inputs.
 
     Iterative, so any depth works: first count how many times each node is used
@@ -781,6 +743,24 @@ def _computed_nodes(root: Value, leaves: list[Value] | None = None) -> list[Valu
                     ready.append(child)
     order.reverse()
     return order
+
+
+# -- threading: no_grad holds per thread ---------------------------------------------------
+
+
+class _GradMode(threading.local):
+    depth = 0  # how many `no_grad` blocks this thread is inside (0 in a new thread)
+
+
+_mode = _GradMode()
+# How many threads are inside a no_grad block right now. While it is 0 (nearly
+# always) the hot path skips the slower thread-local lookup: `_paused_threads and
+# _mode.depth` costs one global read, as a single module-wide flag would.
+_paused_threads = 0
+_mode_lock = threading.Lock()  # guards _paused_threads
+# One graph walk at a time: walks tag the nodes they reach (see computed_nodes), and
+# backward's `+=` into shared leaves must not interleave with another thread's.
+_graph_lock = threading.Lock()
 
 
 class _NoGrad:
@@ -841,3 +821,20 @@ def no_grad(fn: F | None = None) -> _NoGrad | F:
         ()
     """
     return _NoGrad() if fn is None else _NoGrad()(fn)
+
+
+__all__ = [
+    "DERIVATIVES",
+    "Number",
+    "Operand",
+    "Value",
+    "apply",
+    "as_float",
+    "computed_nodes",
+    "constant",
+    "dot",
+    "dot_values",
+    "no_grad",
+    "topological_order",
+    "total",
+]

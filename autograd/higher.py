@@ -11,7 +11,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.engine import DERIVATIVES, Value, _computed_nodes, _graph_lock, constant, no_grad
+from autograd.engine import Value, _graph_lock, computed_nodes, constant, no_grad
+from autograd.ops import DERIVATIVES, Constant
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> list[Value]:
@@ -49,7 +50,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
             return grad(output, inputs, create_graph=True)
 
     with _graph_lock:
-        order = _computed_nodes(output)
+        order = computed_nodes(output)
     # Which nodes depend on an input: only their derivatives need to stay Values.
     varies = set(inputs)
     for node in order:
@@ -57,7 +58,8 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = True) -> l
             varies.add(node)
 
     def term(v: Value) -> Any:
-        return v if v in varies else v.data
+        # a node that depends on no input is a Constant: the rules may skip its derivative
+        return v if v in varies else Constant(v.data)
 
     grads: dict[Value, Any] = {output: constant(1.0)}
     for node in reversed(order):

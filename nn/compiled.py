@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd import Value, total
-from autograd.compile import (
+from autograd.codegen import (
     Code,
     Codegen,
     Names,
@@ -45,17 +45,13 @@ from autograd.compile import (
     listing,
     sum_lines,
 )
-from autograd.engine import _computed_nodes
+from autograd.engine import computed_nodes
 from nn.collector import cycle_collector_paused
-from nn.losses import binary_cross_entropy
+from nn.losses import LossKind
 from nn.module import Module
 
 MAX_VERSIONS = 64  # distinct targets that may each get their own version of the loss code
 
-_REFUSED = {
-    binary_cross_entropy: "it clamps probabilities that reach 0 or 1, a branch on the "
-    "predictions' values that a trace cannot see",
-}
 _RESERVED = {
     "rows",
     "targets",
@@ -110,7 +106,7 @@ class _ModelTrace:
         if not all(isinstance(o, Value) and o.inputs for o in outputs):
             raise _refuse("the model's outputs must be Values computed from its inputs")
         self.outputs: list[Value] = list(outputs)
-        self.nodes: list[Value] = _computed_nodes(total(self.outputs))[:-1]  # one walk for all
+        self.nodes: list[Value] = computed_nodes(total(self.outputs))[:-1]  # one walk for all
         self.index = {node: i for i, node in enumerate(self.nodes)}
         used_inside = {v for node in self.nodes for v in node.inputs}
         if any(o in used_inside for o in self.outputs):
@@ -161,25 +157,42 @@ class _Term:
         # output's value and the position of the largest differ between the three.
         probe_a = [Value(data[(j + 1) % k] + 0.25) for j in range(k)]
         probe_c = [Value(data[(j + 2) % k] - 0.5) for j in range(k)]
-        rows = [probe_a, outs, probe_c]
+        self.rows = rows = [probe_a, outs, probe_c]
         root = loss([_pack(r, model.single) for r in rows], [target] * 3)
         if not isinstance(root, Value):
             raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
-        order = _computed_nodes(root)
-        model_nodes = set(model.nodes)
-        mask: dict[Value, int] = {p: 1 for p in probe_a} | {p: 4 for p in probe_c}
+        order = computed_nodes(root)
+        self.model_nodes = model_nodes = set(model.nodes)
+        self.mask = mask = {p: 1 for p in probe_a} | {p: 4 for p in probe_c}
         mask.update((node, 2) for node in model_nodes)
-        depends_on_params = set(param_index)
+        self.depends_on_params = set(param_index)
         for node in order:
             if node not in model_nodes:
                 mask[node] = _union(mask.get(v, 0) for v in node.inputs)
-                if any(v in depends_on_params for v in node.inputs):
-                    depends_on_params.add(node)
+                if any(v in self.depends_on_params for v in node.inputs):
+                    self.depends_on_params.add(node)
         loss_nodes = [n for n in order if n not in model_nodes]
-        signature = _signatures(loss_nodes, mask, rows, param_index, depends_on_params, intern)
-        # The middle example's term is the one node of it that the rest uses; the
-        # others' are found by structure (the first example of a left fold also owns
-        # the fold's first `0 + term`).
+        walks = self._walks(loss_nodes, root, param_index, intern)
+        self.nodes = walks[1]  # backward order
+        self._check_reach()
+        self.model_order = tuple(
+            model.index[n] for n in reversed(computed_nodes(self.root)) if n in model_nodes
+        )
+        self._find_computed(walks)
+        self.target_code: dict[Value, Code] = {}  # constants that are the target, as `t`
+
+    def _walks(
+        self, loss_nodes: list[Value], root: Value, param_index: dict[Value, int], intern: _Interner
+    ) -> list[list[Value]]:
+        """Each example's term, in backward order: the middle one's is this term.
+
+        The middle example's term is the one node of it that the rest uses; the
+        others' are found by structure (the first example of a left fold also owns
+        the fold's first `0 + term`)."""
+        mask, model_nodes = self.mask, self.model_nodes
+        signature = _signatures(
+            loss_nodes, mask, self.rows, param_index, self.depends_on_params, intern
+        )
         middle = _term_root(loss_nodes, root, mask, 2, model_nodes)
         self.signature = signature[middle]
         roots = [
@@ -191,50 +204,53 @@ class _Term:
         ]
         roots.insert(1, middle)
         self.root = middle
-        walks = [
-            [n for n in reversed(_computed_nodes(r)) if mask.get(n) == m and n not in model_nodes]
+        return [
+            [n for n in reversed(computed_nodes(r)) if mask.get(n) == m and n not in model_nodes]
             for r, m in zip(roots, (1, 2, 4))
         ]
-        self.nodes = walks[1]  # backward order
+
+    def _check_reach(self) -> None:
         for node in self.nodes:
             for v in node.inputs:
-                if v in model_nodes and v not in outs:
+                if v in self.model_nodes and v not in self.model.outputs:
                     raise _refuse("the loss reaches inside the model beyond its outputs")
-                if v in depends_on_params and mask.get(v, 0) == 0:
+                if v in self.depends_on_params and self.mask.get(v, 0) == 0:
                     raise _refuse("an example's term of the loss uses the parameters directly")
-        self.model_order = tuple(
-            model.index[n] for n in reversed(_computed_nodes(self.root)) if n in model_nodes
-        )
 
-        # Constants of the three terms, position by position: where they differ, they
-        # were computed from the predictions' values.
+    def _find_computed(self, walks: list[list[Value]]) -> None:
+        """Constants of the three terms, position by position: where they differ, they
+        were computed from the predictions' values (their maximum, or one of them)."""
+
         def constants(walk: list[Value]) -> list[Value]:
             return [
                 v
                 for node in walk
                 for v in node.inputs
-                if mask.get(v, 0) == 0 and v not in depends_on_params
+                if self.mask.get(v, 0) == 0 and v not in self.depends_on_params
             ]
 
         self.constants = constants(walks[1])
         values = list(zip(*map(constants, walks)))
         self.computed: dict[Value, tuple[str, int]] = {}  # constant -> ("max", 0) | ("output", j)
         for v, (a, b, c) in zip(self.constants, values):
-            seen = [(a.data, rows[0]), (b.data, rows[1]), (c.data, rows[2])]
+            seen = [(a.data, self.rows[0]), (b.data, self.rows[1]), (c.data, self.rows[2])]
             if repr(a.data) == repr(b.data) == repr(c.data):
                 continue
             if all(x == max(o.data for o in row) for x, row in seen):
                 self.computed[v] = ("max", 0)
-            else:
-                same = [j for j in range(k) if all(x == row[j].data for x, row in seen)]
-                if not same:
-                    raise _refuse(
-                        "the loss computes a number from the predictions' values outside "
-                        "the graph, and it is neither one of them nor their maximum"
-                    )
-                self.computed[v] = ("output", same[0])
+                continue
+            same = [
+                j
+                for j in range(len(self.model.outputs))
+                if all(x == row[j].data for x, row in seen)
+            ]
+            if not same:
+                raise _refuse(
+                    "the loss computes a number from the predictions' values outside "
+                    "the graph, and it is neither one of them nor their maximum"
+                )
+            self.computed[v] = ("output", same[0])
         self.values = [b.data for _, b, _ in values]  # at the middle example
-        self.target_code: dict[Value, Code] = {}  # constants that are the target, as `t`
 
 
 def _only(nodes: list[Value], problem: str) -> Value:
@@ -314,7 +330,7 @@ class _Reduction:
         root = step.loss([_pack(p, step._canonical.single) for p in probes], targets)
         if not isinstance(root, Value):
             raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
-        order = _computed_nodes(root)
+        order = computed_nodes(root)
         mask: dict[Value, int] = {v: 1 << r for r, row in enumerate(probes) for v in row}
         depends_on_params = set(step._param_index)
         for node in order:
@@ -324,6 +340,29 @@ class _Reduction:
         signature = _signatures(
             order, mask, probes, step._param_index, depends_on_params, step._intern
         )
+        in_terms = self._find_terms(step, targets, order, mask, signature)
+        self.nodes = [n for n in order if n not in in_terms and (mask[n] or n in depends_on_params)]
+        mine, roots = set(self.nodes), set(self.term_roots)
+        for node in self.nodes:
+            for v in node.inputs:
+                if (mask.get(v, 0) or v in depends_on_params) and not (
+                    v in mine or v in roots or v in step._param_index
+                ):
+                    raise _refuse("the loss combines more than one number per example")
+        self.root = root
+        self.params = step.params
+        self._order_backward(step, order, in_terms)
+
+    def _find_terms(
+        self,
+        step: CompiledStep,
+        targets: list[Any],
+        order: list[Value],
+        mask: dict[Value, int],
+        signature: dict[Value, int],
+    ) -> set[Value]:
+        """Each example's term root (the node whose signature is its target's term's),
+        and every node of the terms (returned)."""
         by_row_signature: dict[tuple[int, int], list[Value]] = {}
         for node in order:
             if node in signature:
@@ -336,18 +375,12 @@ class _Reduction:
             if len(found) != 1:
                 raise _refuse("the loss does not split into one term per example")
             self.term_roots.append(found[0])
-            in_terms.update(n for n in _computed_nodes(found[0]) if mask[n] == 1 << r)
-        roots = set(self.term_roots)
-        self.nodes = [n for n in order if n not in in_terms and (mask[n] or n in depends_on_params)]
-        mine = set(self.nodes)
-        for node in self.nodes:
-            for v in node.inputs:
-                if (mask.get(v, 0) or v in depends_on_params) and not (
-                    v in mine or v in roots or v in step._param_index
-                ):
-                    raise _refuse("the loss combines more than one number per example")
-        self.root = root
-        self.params = step.params
+            in_terms.update(n for n in computed_nodes(found[0]) if mask[n] == 1 << r)
+        return in_terms
+
+    def _order_backward(self, step: CompiledStep, order: list[Value], in_terms: set[Value]) -> None:
+        """The order backward() meets the examples in, the combining nodes it passes
+        before and after them, and the signature of the whole combination."""
         index = {v: i for i, v in enumerate(self.nodes)}
         term_index = {v: r for r, v in enumerate(self.term_roots)}
 
@@ -363,9 +396,10 @@ class _Reduction:
         shape: list[Any] = [(v.op, tuple(map(ref, v.inputs))) for v in self.nodes]
         # The backward walk meets the examples one after another (each as one block);
         # combining nodes that reach the parameters must come all before or all after.
-        walk = list(reversed(order))
-        position = {x: i for i, x in enumerate(walk)}
-        self.row_order = sorted(range(n), key=lambda r: position[self.term_roots[r]])
+        position = {x: i for i, x in enumerate(reversed(order))}
+        self.row_order = sorted(
+            range(len(self.term_roots)), key=lambda r: position[self.term_roots[r]]
+        )
         first = min(position[t] for t in self.term_roots)
         last = max(position[x] for x in in_terms)
         self.before = [x for x in reversed(self.nodes) if position[x] < last]
@@ -373,7 +407,7 @@ class _Reduction:
         for x in self.before:
             if position[x] > first and any(v in step._param_index for v in x.inputs):
                 raise _refuse("the loss uses the parameters between the examples' terms")
-        self.signature = (*shape, ref(root), tuple(self.row_order), len(self.before))
+        self.signature = (*shape, ref(self.root), tuple(self.row_order), len(self.before))
 
 
 class CompiledLoss(Value):
@@ -445,8 +479,9 @@ class CompiledStep:
         y: Sequence[Any],
         batch_size: int | None,
     ) -> None:
-        if loss in _REFUSED:
-            raise _refuse(f"{loss.__name__}: {_REFUSED[loss]}")
+        kind = LossKind.of(loss)
+        if kind is not None and kind.refused:
+            raise _refuse(f"{kind.name}: {kind.refused}")
         if not len(X) or len(X) != len(y):
             raise ValueError(f"X and y must be non-empty, of one length: {len(X)} and {len(y)}")
         self.model, self.loss = model, loss
@@ -468,7 +503,7 @@ class CompiledStep:
         self._combination_checked = False
         # nn's own losses are tested bit for bit; a loss of your own is also checked
         # against the graph path on its first batch of each size
-        self._check = getattr(loss, "__module__", None) != "nn.losses"
+        self._check = kind is None
         if batch_size is not None:  # build that code now: what cannot be traced fails now
             self._function(min(batch_size, len(X)), list(y[:batch_size]))
 
@@ -702,70 +737,29 @@ class CompiledStep:
         model_forward += sum_lines(
             "check", [name[v] for v in checked_nodes(model_nodes, lambda v: True)], start=False
         )
-
-        def model_backward(order: tuple[int, ...]) -> tuple[list[str], set[str]]:
-            gen = Codegen(name, lambda v: v in canon.graded, share=model_nodes)
-            gen.assigned.update(self.params)
-            gen.assigned.update(canon.outputs)
-            lines = [line for i in order for line in gen.backward(canon.nodes[i])]
-            return lines, gen.read
-
         versions = [self._numeric] if self._numeric is not None else list(self._terms.values())
         shared_order = len({term.model_order for term in versions}) == 1
         reads: set[str] = set()
         branches = []  # (forward lines, backward lines) per version
-        base = names  # each version names its nodes from the same start: one runs per example
         hot = {*row_names, *(f"grad_{name[v]}" for v in model_nodes if v in canon.graded)}
         for term in versions:
-            names = base.copy()
-            tname = dict(name)
-            for v in reversed(term.nodes):
-                tname[v] = names.new(v.label, prefix="u")
-                hot |= {tname[v], f"grad_{tname[v]}"}
-            code_of = dict(term.target_code)
-            computed = []  # numbers the loss took from the outputs' values, once per example
-            shift = ""
-            for constant, (kind, j) in term.computed.items():
-                if kind == "max" and not shift:
-                    shift = names.new("shift")
-                    hot.add(shift)
-                    computed.append(f"{shift} = max({', '.join(outputs)})")
-                code_of[constant] = Code(shift if kind == "max" else outputs[j])
-            own = set(term.nodes)
-            wanted = own | set(canon.outputs)
-            gen = Codegen(tname, wanted.__contains__, code_of=code_of, share=term.nodes)
-            topological = list(reversed(term.nodes))
-            fwd = [*computed, *(line for v in topological for line in gen.forward(v))]
-            fwd += sum_lines(
-                "check", [tname[v] for v in checked_nodes(topological, own.__contains__)], False
-            )
-            bwd = gen.seed(term.root, "grad_term")
-            bwd += [line for v in term.nodes for line in gen.backward(v)]
-            bwd += [
-                f"grad_{out} = 0.0"
-                for o, out in zip(canon.outputs, outputs)
-                if o not in gen.assigned
-            ]
-            own_names = {tname[v] for v in term.nodes} | {line.split()[0] for line in computed}
-            saved = sorted(gen.read & own_names)
-            fwd += [f"term = {tname[term.root]}", *listing("term_saved = (", saved, ")", True)]
-            bwd[:0] = listing("(", saved, ") = term_saved", tuple_=True)
+            # each version names its nodes from the same start: one runs per example
+            fwd, bwd, read = self._term_code(term, names, name, hot)
             if not shared_order:
-                lines, read = model_backward(term.model_order)
+                lines, model_read = self._model_backward(name, model_nodes, term.model_order)
                 bwd += lines
-                reads |= read
-            reads |= gen.read - own_names
+                read |= model_read
+            reads |= read
             branches.append((fwd, bwd))
-            base.taken |= names.taken  # what the rest of the function names must avoid
         shared_backward: list[str] = []
         if shared_order:
-            shared_backward, read = model_backward(versions[0].model_order)
+            shared_backward, read = self._model_backward(name, model_nodes, versions[0].model_order)
             reads |= read
         saved_row = sorted(reads & row_names)
         out = outputs[0] if canon.single else f"({', '.join(outputs)},)"
         loop = [
             *model_forward,
-            *_branch([fwd for fwd, _ in branches]),
+            *_by_variant([fwd for fwd, _ in branches]),
             f"outputs.append({out})",
             "terms.append(term)",
             *listing("saved.append(((", saved_row, "), term_saved))", tuple_=True),
@@ -775,7 +769,7 @@ class CompiledStep:
             "grad_term = grad_terms[r]",
             *(["t = targets[r]"] if self._numeric is not None else []),
             *(["variant = variants[r]"] if len(branches) > 1 else []),
-            *_branch([bwd for _, bwd in branches]),
+            *_by_variant([bwd for _, bwd in branches]),
             *shared_backward,
         ]
         params = [name[p] for p in self.params]
@@ -783,7 +777,60 @@ class CompiledStep:
         # and one numbered past 255 takes an extra instruction at each use: the names
         # used for each example come first, the parameters (each used once) after.
         hot_first = sorted(hot - set(params), key=lambda h: (h.startswith("grad_"), len(h), h))
-        return _RowCode(base, params, [name[x] for x in canon.inputs], loop, back, hot_first)
+        return _RowCode(names, params, [name[x] for x in canon.inputs], loop, back, hot_first)
+
+    def _model_backward(
+        self, name: dict[Value, str], model_nodes: list[Value], order: tuple[int, ...]
+    ) -> tuple[list[str], set[str]]:
+        """The model's backward lines for one example, and the forward names they read."""
+        canon = self._canonical
+        gen = Codegen(name, lambda v: v in canon.graded, share=model_nodes)
+        gen.assigned.update(self.params)
+        gen.assigned.update(canon.outputs)
+        lines = [line for i in order for line in gen.backward(canon.nodes[i])]
+        return lines, gen.read
+
+    def _term_code(
+        self, term: _Term, base: Names, name: dict[Value, str], hot: set[str]
+    ) -> tuple[list[str], list[str], set[str]]:
+        """One version of the loss's term: its forward lines, its backward lines, and
+        the names of the model's forward pass they read. Adds its names to `base`'s
+        taken names and its per-example variables to `hot`."""
+        canon = self._canonical
+        outputs = [name[o] for o in canon.outputs]
+        names = base.copy()
+        tname = dict(name)
+        for v in reversed(term.nodes):
+            tname[v] = names.new(v.label, prefix="u")
+            hot |= {tname[v], f"grad_{tname[v]}"}
+        code_of = dict(term.target_code)
+        computed = []  # numbers the loss took from the outputs' values, once per example
+        shift = ""
+        for constant, (kind, j) in term.computed.items():
+            if kind == "max" and not shift:
+                shift = names.new("shift")
+                hot.add(shift)
+                computed.append(f"{shift} = max({', '.join(outputs)})")
+            code_of[constant] = Code(shift if kind == "max" else outputs[j])
+        own = set(term.nodes)
+        wanted = own | set(canon.outputs)
+        gen = Codegen(tname, wanted.__contains__, code_of=code_of, share=term.nodes)
+        topological = list(reversed(term.nodes))
+        fwd = [*computed, *(line for v in topological for line in gen.forward(v))]
+        fwd += sum_lines(
+            "check", [tname[v] for v in checked_nodes(topological, own.__contains__)], False
+        )
+        bwd = gen.seed(term.root, "grad_term")
+        bwd += [line for v in term.nodes for line in gen.backward(v)]
+        bwd += [
+            f"grad_{out} = 0.0" for o, out in zip(canon.outputs, outputs) if o not in gen.assigned
+        ]
+        own_names = {tname[v] for v in term.nodes} | {line.split()[0] for line in computed}
+        saved = sorted(gen.read & own_names)
+        fwd += [f"term = {tname[term.root]}", *listing("term_saved = (", saved, ")", True)]
+        bwd[:0] = listing("(", saved, ") = term_saved", tuple_=True)
+        base.taken |= names.taken  # what the rest of the function names must avoid
+        return fwd, bwd, gen.read - own_names
 
 
 class _RowCode:
@@ -883,7 +930,7 @@ class _RowCode:
         )
 
 
-def _branch(pieces: list[list[str]]) -> list[str]:
+def _by_variant(pieces: list[list[str]]) -> list[str]:
     """One piece of code per version of the loss's term, chosen by `variant`."""
     if len(pieces) == 1:
         return pieces[0]

@@ -7,12 +7,12 @@ mean of its examples' gradients: (1/|B|) * sum of grad C_i.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias, overload
 
 from autograd import Value, total
 from autograd.engine import (
-    _as_float,  # the one gate for numbers
+    as_float,  # the one gate for numbers
     constant,  # a number in the graph, drawn as one
 )
 
@@ -49,7 +49,7 @@ def _batch(preds: Any, targets: Any, who: str) -> tuple[list[Value], list[Value 
                 "for a model with several outputs use cross_entropy"
             )
     what = f"{who}: a target"
-    checked = [t if isinstance(t, Value) else _as_float(t, what) for t in targets]
+    checked = [t if isinstance(t, Value) else as_float(t, what) for t in targets]
     return list(preds), checked
 
 
@@ -200,9 +200,7 @@ def _logits(logits: Any, who: str, at_least: int) -> list[Value]:
     if not isinstance(logits, (list, tuple)) or len(logits) < at_least:
         hint = "; for one output use binary_cross_entropy or hinge_loss" if at_least > 1 else ""
         raise ValueError(f"{who} wants a list of at least {at_least} logits (one per class){hint}")
-    return [
-        v if isinstance(v, Value) else constant(_as_float(v, f"{who}: a logit")) for v in logits
-    ]
+    return [v if isinstance(v, Value) else constant(as_float(v, f"{who}: a logit")) for v in logits]
 
 
 def _shifted_exps(row: list[Value]) -> tuple[list[Value | None], list[Value | None], Value]:
@@ -224,6 +222,92 @@ def _shifted_exps(row: list[Value]) -> tuple[list[Value | None], list[Value | No
     return shifted, exps, total([e for e in exps if e is not None])
 
 
+def _sign_class(p: Any) -> int:
+    return int(p.data > 0.0)
+
+
+def _half_class(p: Any) -> int:
+    return int(p.data > 0.5)
+
+
+def _largest_class(row: Any) -> int:
+    return max(range(len(row)), key=lambda i: row[i].data)
+
+
+class LossKind:
+    """What a loss is, said once: how one of its predictions becomes a class, which
+    target it wants for a class, how it splits into per-example terms and reduces
+    them, and whether `fit(compile=True)` can compile it (`refused` says why not).
+
+    `predict_class(prediction)` is None for a regression loss; `label(c)` is the target
+    for class c (hinge and mse want -1/+1); `one(prediction, target)` is the loss of
+    one example; `term(prediction, target)` its term, and `reduction` ("mean" or "sum")
+    how the batch's terms combine into the loss.
+
+    Example:
+        >>> kind = LossKind.of(hinge_loss)
+        >>> kind.predict_class(Value(0.3)), kind.label(0), kind.reduction
+        (1, -1, 'mean')
+    """
+
+    def __init__(
+        self,
+        fn: Callable[..., Value],
+        term: Callable[[Any, Any], Value],
+        reduction: str,
+        predict_class: Callable[[Any], int] | None = None,
+        label: Callable[[int], Any] = int,
+        one_output_per_class: bool = False,
+        output_activation: str | None = None,
+        refused: str | None = None,
+    ) -> None:
+        self.fn, self.name = fn, fn.__name__
+        self.term, self.reduction = term, reduction
+        self.predict_class, self.label = predict_class, label
+        self.one_output_per_class = one_output_per_class
+        self.output_activation = output_activation
+        self.refused = refused
+        _KINDS[fn] = self
+
+    def one(self, prediction: Any, target: Any) -> Value:
+        """The loss of one example (a batch of one)."""
+        return (
+            self.fn(prediction, target)
+            if self.one_output_per_class
+            else self.fn([prediction], [target])
+        )
+
+    @staticmethod
+    def of(loss: Any) -> LossKind | None:
+        """The record of one of nn's losses; None for a loss of your own."""
+        try:
+            return _KINDS.get(loss)
+        except TypeError:  # unhashable: not one of ours
+            return None
+
+
+_KINDS: dict[Any, LossKind] = {}
+
+
+def _signed(c: int) -> int:
+    return 2 * c - 1
+
+
+LossKind(sse_loss, lambda p, t: (p - t) ** 2, "sum")
+LossKind(mse_loss, lambda p, t: (p - t) ** 2, "mean", label=_signed)
+LossKind(hinge_loss, lambda s, y: (1 - float(y) * s).relu(), "mean", _sign_class, _signed)
+LossKind(
+    binary_cross_entropy,
+    lambda p, y: -(p.log() if float(y) == 1.0 else (1 - p).log()),
+    "mean",
+    _half_class,
+    output_activation="sigmoid",
+    refused="it clamps probabilities that reach 0 or 1, a branch on the "
+    "predictions' values that a trace cannot see",
+)
+LossKind(cross_entropy, _cross_entropy_one, "mean", _largest_class, one_output_per_class=True)
+
+
 def accuracy(loss: Any, preds: Sequence[Any], targets: Sequence[Any]) -> float | None:
     """The fraction of correct predictions, as judged by the kind of loss; None for regression.
 
@@ -231,23 +315,19 @@ def accuracy(loss: Any, preds: Sequence[Any], targets: Sequence[Any]) -> float |
         >>> accuracy(hinge_loss, [Value(0.3), Value(-2.0)], [1, 1])
         0.5
     """
-    if not preds:
+    kind = LossKind.of(loss)
+    if not preds or kind is None or kind.predict_class is None:
         return None
-    correct: int
-    if loss is hinge_loss:
-        correct = sum((p.data > 0) == (float(y) > 0) for p, y in zip(preds, targets))
-    elif loss is binary_cross_entropy:
-        correct = sum((p.data > 0.5) == (float(y) > 0.5) for p, y in zip(preds, targets))
-    elif loss is cross_entropy:
-        correct = sum(
-            max(range(len(row)), key=lambda i: row[i].data) == t for row, t in zip(preds, targets)
-        )
-    else:
-        return None
-    return correct / len(preds)
+    decide = kind.predict_class
+    if kind.one_output_per_class:
+        correct = sum(decide(row) == t for row, t in zip(preds, targets))
+    else:  # a target is a class by the same rule as a prediction
+        correct = sum(decide(p) == decide(Value(float(y))) for p, y in zip(preds, targets))
+    return int(correct) / len(preds)
 
 
 __all__ = [
+    "LossKind",
     "accuracy",
     "binary_cross_entropy",
     "cross_entropy",

@@ -13,8 +13,8 @@ from typing import Any, ClassVar, TypeVar, cast, overload
 
 from autograd import Value
 from autograd.engine import (
-    _as_float,  # the one gate for numbers
-    _dot,  # dot() minus its checks: inputs are checked once per call
+    as_float,  # the one gate for numbers
+    dot_values,  # dot() minus its checks: inputs are checked once per call
 )
 from nn import saving
 from nn.data import positive_int
@@ -160,7 +160,7 @@ class Module:
         values = []
         for name, _ in named:
             try:
-                values.append(_as_float(state[name], f"parameter {name!r}"))
+                values.append(as_float(state[name], f"parameter {name!r}"))
             except TypeError as e:
                 raise ValueError(str(e)) from None
         for (_, p), v in zip(named, values):
@@ -447,7 +447,7 @@ class Neuron(Module):
 
     def forward(self, x: list[Value]) -> Value:
         """The neuron's output for inputs already checked (the layer checks them once)."""
-        z = _dot(self.w, x, self.b)  # one fused node for w . x + b
+        z = dot_values(self.w, x, self.b)  # one fused node for w . x + b
         if self.activation is None:
             return z
         return getattr(z, self.activation)()  # type: ignore[no-any-return]
@@ -494,8 +494,7 @@ class Layer(Module):
         _check_name(name)
         r = _rng(seed, rng)
         self.neurons = [
-            Neuron(nin, activation, rng=r, name=f"{name}.N{i + 1}", init=init)
-            for i in range(nout)
+            Neuron(nin, activation, rng=r, name=f"{name}.N{i + 1}", init=init) for i in range(nout)
         ]
         self.nin, self.nout, self.name = nin, nout, name
         self.activation = self.neurons[0].activation

@@ -17,11 +17,13 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import DERIVATIVES, Value, dot, no_grad, total
-from autograd.compile import compile, local_derivatives, print_tree
+from autograd.codegen import HELPERS, SUM_IS_LEFT_TO_RIGHT
+from autograd.compile import compile
+from autograd.symbolic import Code, local_derivatives, print_tree
 from tests.test_backward import random_dag
 
-# `autograd.compile` is the function; the module of the same name is reached this way.
-compile_module = importlib.import_module("autograd.compile")
+# the module whose SUM_IS_LEFT_TO_RIGHT a test switches
+codegen_module = importlib.import_module("autograd.codegen")
 
 
 def graph_path(fn, args, labels=()):
@@ -176,14 +178,14 @@ def test_each_rule_printed_as_code_evaluates_to_the_rule_itself(op):
     derivatives, run at many points, equals the rule run on the same floats."""
     arity = 2 if op in ("+", "-", "*", "/", "**") else 1
     names = [*["a", "b"][:arity], "y"]
-    trees = local_derivatives(op, [compile_module.Code(n) for n in names])
+    trees = local_derivatives(op, [Code(n) for n in names])
     code = [print_tree(t) for t in trees]
     rng = random.Random(0)
     for _ in range(300):
         point = [rng.choice([rng.uniform(-3, 3), 0.0, 1.0, -1.0]) for _ in names]
         if op == "**":
             point[0] = abs(point[0])
-        scope = {**compile_module.HELPERS, **dict(zip(names, point))}
+        scope = {**HELPERS, **dict(zip(names, point))}
         try:
             expected = DERIVATIVES[op](*point)
         except (ArithmeticError, ValueError):
@@ -283,9 +285,9 @@ def test_dot_is_generated_in_the_summation_order_of_this_pythons_sum(monkeypatch
     fn = lambda a, b, c: dot([a, b, c], [c, b, a], 0.5) * total([a, b])
     points = [(0.1, 0.2, 0.3), (1e16, 1.0, -1e16), (-2.0, 3.0, 1e-9)]
     here = sum([1e100, 1.0, -1e100]) == 0.0
-    assert here == compile_module.SUM_IS_LEFT_TO_RIGHT
+    assert here == SUM_IS_LEFT_TO_RIGHT
     for left_to_right in (True, False):
-        monkeypatch.setattr(compile_module, "SUM_IS_LEFT_TO_RIGHT", left_to_right)
+        monkeypatch.setattr(codegen_module, "SUM_IS_LEFT_TO_RIGHT", left_to_right)
         compiled = compile(fn, 1.0, 2.0, 3.0)
         dot_line = compiled.source.splitlines()[1]
         assert dot_line.startswith("    v1 = ")

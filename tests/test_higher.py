@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd
 import nn
 from autograd import Value, dot, grad, hessian, topological_order, total
+from autograd.engine import apply
+from autograd.ops import DERIVATIVES, OPS, Op, define
 from tests.test_backward import random_dag
 
 finite = st.floats(min_value=-2.0, max_value=2.0)
@@ -176,3 +179,66 @@ def test_gradient_descent_on_rosenbrock_needs_the_steps_the_readme_quotes():
         point = [point[0] - 0.001 * gx, point[1] - 0.001 * gy]
         steps += 1
     assert steps == 14_511
+
+
+# -- the rules in the op records: every path agrees ---------------------------------------
+
+
+def test_grad_of_a_square_at_1e153_equals_backward():
+    """d(x**2)/dx = 2x is finite at 1e153, though the rule's d/d(exponent), x**2 ln x,
+    is not: the constant exponent's derivative is never computed, on any path."""
+    x = Value(1e153)
+    (x**2).backward()
+    (first,) = grad(x**2, [x])
+    (second,) = grad(first, [x])
+    compiled_value, (compiled_grad,) = autograd.compile(lambda x: x**2, 1e153)(1e153)
+    assert x.grad == first.data == compiled_grad == 2e153
+    assert second.data == 2.0 and compiled_value == 1e306
+
+
+@pytest.mark.parametrize("a", [0.5, 2.0, 3.7])
+def test_hessian_of_a_power_at_a_zero_exponent_matches_its_closed_form(a):
+    """f = a**b at b = 0: d2f/da2 = b (b-1) a**(b-2) = 0, d2f/da db = a**(b-1) (1 + b ln a)
+    = 1/a, d2f/db2 = a**b ln(a)**2 = ln(a)**2."""
+    h = hessian(lambda a, b: a**b, [a, 0.0])
+    expected = [[0.0, 1.0 / a], [1.0 / a, math.log(a) ** 2]]
+    for row, want in zip(h, expected):
+        assert row == pytest.approx(want, rel=1e-12, abs=1e-15)
+
+
+def test_an_op_defined_by_its_record_alone_works_everywhere():
+    """A record (forward, rule, symbol) and a call of `apply`: backward, grad, compile
+    and draw_graph know the op with no other edit."""
+    cube = Op("cube", lambda x: x * x * x, lambda x, y: (3.0 * x * x,))
+    mean2 = Op("mean2", lambda a, b: (a + b) * 0.5, lambda a, b, y: (0.5, 0.5), symbol="avg")
+    define(cube)
+    define(mean2)
+    try:
+
+        def f(x, w):
+            return apply(mean2, apply(cube, x), w * x)
+
+        x, w = Value(1.5, label="x"), Value(-2.0, label="w")
+        out = f(x, w)
+        out.backward()
+        # oracle: f = (x**3 + w x) / 2, df/dx = (3x**2 + w) / 2, df/dw = x / 2
+        assert out.data == (1.5**3 - 3.0) / 2
+        assert (x.grad, w.grad) == ((3 * 1.5**2 - 2.0) / 2, 0.75)
+        dx, dw = grad(f(x, w), [x, w])
+        assert (dx.data, dw.data) == (x.grad, w.grad)
+        assert [g.data for g in grad(dx, [x, w])] == [3 * 1.5, 0.5]  # d2f/dx2 = 3x, d2f/dxdw
+        compiled = autograd.compile(f, 1.5, -2.0)
+        assert compiled(1.5, -2.0) == (out.data, (x.grad, w.grad))
+        assert "x * x * x" in compiled.source
+        # drawn by its record's symbol; a function of two arguments as one
+        assert "cube" in autograd.draw_graph(apply(cube, x) * 2.0).source
+        assert autograd.draw.name(apply(mean2, x, w)) == "avg(x, w)"
+        # one of math's functions as the forward: the generated code calls it by name
+        atan = define(Op("atan", math.atan, lambda x, y: (1.0 / (1.0 + x * x),)))
+        value, (slope,) = autograd.compile(lambda x: apply(atan, x), 0.5)(2.0)
+        assert (value, slope) == (math.atan(2.0), 1.0 / 5.0)
+        (d2,) = grad(grad(apply(atan, x), [x])[0], [x])  # oracle: -2x / (1 + x**2)**2
+        assert d2.data == pytest.approx(-3.0 / (1 + 1.5**2) ** 2, rel=1e-12)
+    finally:
+        for name in ("cube", "mean2", "atan"):
+            OPS.pop(name, None), DERIVATIVES.pop(name, None)
