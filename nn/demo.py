@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 import nn
 from autograd import Value, draw_graph, no_grad, save
 from nn.compiled import NotCompilable
+from nn.losses import LossKind
 
 DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
     "moons": nn.datasets.make_moons,
@@ -293,14 +294,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mse" if not classes else "hinge" if len(classes) == 2 else "cross_entropy"
     )
     loss = LOSSES[loss_name]
+    kind = loss_kind(loss_name)
     targets: list[Any] = list(y)
-    if loss_name in ("hinge", "mse") and classes:
-        targets = [2 * t - 1 for t in y]  # -1/+1 labels: the sign of the output is the class
+    if classes:  # the target each loss wants for a class: -1/+1 for hinge and mse
+        targets = [kind.label(t) for t in y]
     model = nn.MLP(
         2 if classes else 1,
-        [*hidden, len(classes) if loss_name == "cross_entropy" else 1],
+        [*hidden, len(classes) if kind.one_output_per_class else 1],
         activation=args.activation,
-        output_activation="sigmoid" if loss_name == "bce" else None,
+        output_activation=kind.output_activation,
         seed=args.seed,
     )
     optimizer = make_optimizer(model, args)
@@ -395,12 +397,18 @@ def predict(model: nn.MLP, X: list[list[float]]) -> list[Any]:
         return [model(x) for x in X]
 
 
+def loss_kind(loss_name: str) -> LossKind:
+    """What the named loss is (its record in nn.losses): every loss the demo offers has one."""
+    kind = LossKind.of(LOSSES[loss_name])
+    assert kind is not None, f"{loss_name} has no record in nn.losses"
+    return kind
+
+
 def predict_class(output: Any, loss_name: str) -> int:
-    """The class an output stands for: the largest logit, or which side of the threshold."""
-    if isinstance(output, list):
-        return max(range(len(output)), key=lambda i: output[i].data)
-    threshold = 0.5 if loss_name == "bce" else 0.0
-    return int(output.data > threshold)
+    """The class an output stands for, as its loss reads it; mse, a regression loss, is
+    trained here on -1/+1 targets, so its output's sign is the class, as for hinge."""
+    decide = loss_kind(loss_name).predict_class
+    return decide(output) if decide is not None else int(output.data > 0.0)
 
 
 def final_summary(
