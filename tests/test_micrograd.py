@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import pydoc
 import random
+from pathlib import Path
 
 import pytest
 
@@ -320,3 +321,31 @@ def test_format_is_what_render_writes(tmp_path):
         pytest.skip("Graphviz's dot is not installed")
     written = g.render(tmp_path / "gout")
     assert written.endswith("gout.svg") and (tmp_path / "gout.svg").read_text().startswith("<")
+
+
+def test_the_readme_states_the_moons_its_demo_figures_hold_for_and_they_do():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Coming from micrograd")[1].split("\n## ")[0]
+    said = " ".join(section.split())
+    dataset = "nn.datasets.make_moons(n=100, noise=0.1, seed=0)"
+    assert dataset in said and "random.seed(1337)" in said
+    assert "88% accuracy at step 99" in said and "reach its 100%" in said
+    assert "only their imports changed" not in said  # a network also needs the one-line change
+    X, y = nn.datasets.make_moons(n=100, noise=0.1, seed=0)
+    y = [2 * t - 1 for t in y]
+
+    def accuracy_at_step_99(**settings):  # micrograd's demo loop, as its notebook has it
+        random.seed(1337)
+        model = nn.MLP(2, [16, 16, 1], **settings)
+        for k in range(100):
+            scores = [model([Value(a) for a in x]) for x in X]
+            data = sum((1 + -t * s).relu() for t, s in zip(y, scores)) * (1.0 / len(X))
+            total = data + 1e-4 * sum(p * p for p in model.parameters())
+            model.zero_grad()
+            total.backward()
+            for p in model.parameters():
+                p.data -= (1.0 - 0.9 * k / 100) * p.grad
+        return sum((t > 0) == (s.data > 0) for t, s in zip(y, scores)) / len(y)
+
+    assert accuracy_at_step_99() == 0.88
+    assert accuracy_at_step_99(nonlin=True, init="uniform") == 1.0
