@@ -158,6 +158,19 @@ def test_help_describes_every_attribute_and_the_constructor():
     assert "zero_grad()" in text and "call `zero_grad`" not in text
 
 
+def test_help_describes_formatting_truth_float_and_how_values_compare():
+    text = pydoc.render_doc(Value, renderer=pydoc.plaintext)
+    assert "Default object formatter" not in text
+    for method in ("__format__", "__bool__", "__float__"):
+        after = text.split(f"\n |  {method}(", 1)[1].split("\n", 2)[1]
+        assert after.strip(" |"), f"{method} has no docstring"
+    said = " ".join(text.replace("|", " ").split())
+    assert "`==` and hash are by identity" in said and "`< <= > >=` compare `.data`" in said
+    a, b = Value(1.0), Value(1.0)  # what the class docstring says holds
+    assert a != b and len({a, b}) == 2 and a <= b and not a < b
+    assert f"{a:.2f}" == "1.00" and f"{a}" == repr(a) and float(a) == 1.0
+
+
 def test_micrograd_constructor_with_children_says_what_to_do():
     a, b = Value(1.0), Value(2.0)
     with pytest.raises(TypeError, match=r"a \+ b.*inputs.*_prev"):
