@@ -102,7 +102,7 @@ class BackwardStep:
         head = f"{where}: {name(self.node)} has grad {number(self.grad)}"
         if not self.contributions:
             return head + (" (a leaf: nothing to pass on)" if not self.node.inputs else "")
-        through = _symbol(self.node.op)  # as the drawing writes it: × for *
+        through = _symbol(self.node.op)  # as the drawing writes it (its record's symbol)
         lines = [head + f"; it passes gradient to its inputs through '{through}':"]
         for c in self.contributions:
             lines.append(
