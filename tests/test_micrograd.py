@@ -261,30 +261,31 @@ def test_an_optimizer_takes_a_grad_of_none_as_no_gradient_yet():
     assert nn.clip_grad_norm([w], 1.0) == 0.0
 
 
+def micrograd_demo(value_class, model, steps):
+    """micrograd's demo loop on the moons: hinge loss, L2, decaying lr; each step's
+    loss, and the accuracy at the last step."""
+    X, y = nn.datasets.make_moons(n=100, noise=0.1, seed=0)
+    y = [2 * t - 1 for t in y]
+    losses = []
+    for k in range(steps):
+        scores = [model([value_class(a) for a in x]) for x in X]
+        data = sum((1 + -t * s).relu() for t, s in zip(y, scores)) * (1.0 / len(X))
+        total = data + 1e-4 * sum(p * p for p in model.parameters())
+        model.zero_grad()
+        total.backward()
+        for p in model.parameters():
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+        losses.append(total.data)
+    return losses, sum((t > 0) == (s.data > 0) for t, s in zip(y, scores)) / len(y)
+
+
 def test_micrograd_settings_reproduce_micrograd_demo_losses():
     mg_engine = pytest.importorskip("micrograd.engine")
     mg_nn = pytest.importorskip("micrograd.nn")
-    X, y = nn.datasets.make_moons(n=100, noise=0.1, seed=0)
-    y = [2 * t - 1 for t in y]
-
-    def losses(value_class, model):
-        """A few steps of micrograd's demo loop: hinge loss, L2, decaying lr."""
-        out = []
-        for k in range(4):
-            scores = [model([value_class(a) for a in x]) for x in X]
-            data = sum((1 + -t * s).relu() for t, s in zip(y, scores)) * (1.0 / len(X))
-            total = data + 1e-4 * sum(p * p for p in model.parameters())
-            model.zero_grad()
-            total.backward()
-            for p in model.parameters():
-                p.data -= (1.0 - 0.9 * k / 100) * p.grad
-            out.append(total.data)
-        return out
-
     random.seed(1337)
-    theirs = losses(mg_engine.Value, mg_nn.MLP(2, [16, 16, 1]))
+    theirs, _ = micrograd_demo(mg_engine.Value, mg_nn.MLP(2, [16, 16, 1]), 4)
     random.seed(1337)
-    ours = losses(Value, nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform"))
+    ours, _ = micrograd_demo(Value, nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform"), 4)
     assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
     assert theirs[-1] < theirs[0]  # it trains: not two equal but idle runs
 
@@ -344,21 +345,8 @@ def test_the_readme_states_the_moons_its_demo_figures_hold_for_and_they_do():
     assert dataset in said and "random.seed(1337)" in said
     assert "88% accuracy at step 99" in said and "reach its 100%" in said
     assert "only their imports changed" not in said  # a network also needs the one-line change
-    X, y = nn.datasets.make_moons(n=100, noise=0.1, seed=0)
-    y = [2 * t - 1 for t in y]
-
-    def accuracy_at_step_99(**settings):  # micrograd's demo loop, as its notebook has it
-        random.seed(1337)
-        model = nn.MLP(2, [16, 16, 1], **settings)
-        for k in range(100):
-            scores = [model([Value(a) for a in x]) for x in X]
-            data = sum((1 + -t * s).relu() for t, s in zip(y, scores)) * (1.0 / len(X))
-            total = data + 1e-4 * sum(p * p for p in model.parameters())
-            model.zero_grad()
-            total.backward()
-            for p in model.parameters():
-                p.data -= (1.0 - 0.9 * k / 100) * p.grad
-        return sum((t > 0) == (s.data > 0) for t, s in zip(y, scores)) / len(y)
-
-    assert accuracy_at_step_99() == 0.88
-    assert accuracy_at_step_99(nonlin=True, init="uniform") == 1.0
+    random.seed(1337)
+    assert micrograd_demo(Value, nn.MLP(2, [16, 16, 1]), 100)[1] == 0.88
+    random.seed(1337)
+    micrograds = nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform")
+    assert micrograd_demo(Value, micrograds, 100)[1] == 1.0
