@@ -317,7 +317,7 @@ def _warn_if_growing(history: History, optimizer: Optimizer) -> bool:
         "the steps overshoot the minimum; try a smaller learning rate"
         + ("" if lr is None else f" than {lr:g}"),
         RuntimeWarning,
-        stacklevel=3,
+        stacklevel=4,  # the line that called fit (through _explains_keywords)
     )
     return True
 
@@ -333,7 +333,7 @@ def _warn_if_above_start(history: History, optimizer: Optimizer, start: float) -
         f"{STAYED:g} times the {start:.4g} it was before training: the steps overshoot the "
         "minimum; try a smaller learning rate" + ("" if lr is None else f" than {lr:g}"),
         RuntimeWarning,
-        stacklevel=3,
+        stacklevel=4,  # the line that called fit (through _explains_keywords)
     )
     return True
 

@@ -133,10 +133,20 @@ def test_bad_optimizer_settings_are_still_refused(make):
 def test_fit_warns_once_when_the_loss_grows_several_fold():
     X, y = moons()
     model = nn.MLP(2, [16, 16, 1], seed=0)
-    with pytest.warns(RuntimeWarning, match=r"before training.*smaller learning rate than 10"):
+    with pytest.warns(RuntimeWarning, match=r"before training.*smaller learning rate than 10") as w:
         history = nn.fit(model, X, y, loss=nn.hinge_loss, epochs=8, batch_size=10,
                          optimizer=nn.SGD(model.parameters(), lr=10), progress=False)
     assert min(history) > 2.0  # the hinge loss of a fresh model is about 1
+    assert [r.filename for r in w] == [__file__]  # it points at the line that called fit
+
+
+def test_the_warning_that_the_loss_grows_points_at_the_line_that_called_fit():
+    X, y = nn.datasets.make_linear(n=30, seed=0)
+    model = nn.MLP(1, [8, 1], seed=0)
+    with pytest.warns(RuntimeWarning, match="grew several-fold") as w, pytest.raises(nn.Diverged):
+        nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=1e6), epochs=50,
+               progress=False)
+    assert [r.filename for r in w] == [__file__]
 
 
 def test_fit_warns_when_the_loss_swings_up_several_fold():
