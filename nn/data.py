@@ -88,9 +88,10 @@ def batches(
     """
     check_dataset(X, y)
     batch_size = positive_int(batch_size, "batch_size")
+    seed = as_seed(seed)  # checked even without shuffle: a wrong seed is never ignored
     order = list(range(len(X)))
     if shuffle:
-        random.Random(as_seed(seed)).shuffle(order)
+        random.Random(seed).shuffle(order)
     return _chunks(X, y, order, batch_size)  # checked now, not at the first next()
 
 

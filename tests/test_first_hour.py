@@ -70,6 +70,7 @@ SEEDED = {
     "make_linear": lambda seed: nn.datasets.make_linear(n=10, seed=seed),
     "train_test_split": lambda seed: nn.train_test_split(*moons(), seed=seed),
     "batches": lambda seed: list(nn.batches(*moons(), 16, seed=seed)),
+    "batches unshuffled": lambda seed: list(nn.batches(*moons(), 16, shuffle=False, seed=seed)),
     "fit": lambda seed: list(nn.fit(nn.MLP(2, [2, 1], seed=0), *moons(), loss=nn.hinge_loss,
                                     epochs=2, progress=False, seed=seed)),
 }
