@@ -51,6 +51,9 @@ _TOTAL, _DOT = OPS["total"], OPS["dot"]
 class Value:
     """A scalar that records how it was computed, so its gradient can flow back.
 
+    `==` and hash are by identity, so graph nodes can key sets and dicts; `< <= > >=`
+    compare `.data`.
+
     Example:
         >>> x = Value(2.0, label="x")
         >>> y = x * x + 3 * x
@@ -114,6 +117,7 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
+        """float(v) is `v.data`."""
         return self.data
 
     def item(self) -> float:
@@ -126,11 +130,11 @@ class Value:
         return self.data
 
     def __format__(self, spec: str) -> str:
-        # f"{v:.3f}" formats the number; a plain f"{v}" gives the repr
+        """f"{v:.3f}" formats `v.data` with the spec; a plain f"{v}" gives repr(v)."""
         return format(self.data, spec) if spec else repr(self)
 
     def __bool__(self) -> bool:
-        # as for Python's numbers (and PyTorch's one-element tensors): zero is False
+        """False when `.data` is 0, as for Python's numbers (and PyTorch's scalars)."""
         return self.data != 0.0
 
     @overload

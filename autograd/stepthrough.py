@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd.draw import Frame, GradView, draw_graph, name, number
+from autograd.draw import Frame, GradView, _symbol, draw_graph, name, number
 from autograd.engine import Value, topological_order
 from autograd.render import _png, fit_to_page
 
@@ -102,7 +102,8 @@ class BackwardStep:
         head = f"{where}: {name(self.node)} has grad {number(self.grad)}"
         if not self.contributions:
             return head + (" (a leaf: nothing to pass on)" if not self.node.inputs else "")
-        lines = [head + f"; it passes gradient to its inputs through '{self.node.op}':"]
+        through = _symbol(self.node.op)  # as the drawing writes it (its record's symbol)
+        lines = [head + f"; it passes gradient to its inputs through '{through}':"]
         for c in self.contributions:
             lines.append(
                 f"  {name(c.input)}: local {number(c.local_grad)} × upstream "
@@ -125,7 +126,7 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
         >>> y = x * x
         >>> for step in backward_steps(y):
         ...     print(step)
-        step 1/2: x×x has grad 1; it passes gradient to its inputs through '*':
+        step 1/2: x×x has grad 1; it passes gradient to its inputs through '×':
           x: local 3 × upstream 1 = 3, so its grad is now 3
           x: local 3 × upstream 1 = 3, so its grad is now 6
         step 2/2: x has grad 6 (a leaf: nothing to pass on)
@@ -154,7 +155,7 @@ def _caption(step: BackwardStep) -> str:
     """What a step does, in words: one line per input, local × upstream = contribution."""
     lines = [
         f"{name(step.node)} has its final grad {number(step.grad)} and passes it back through "
-        f"'{step.node.op}' (local × upstream = contribution):"
+        f"'{_symbol(step.node.op)}' (local × upstream = contribution):"
     ]
     for c in step.contributions:
         if _constant(c.input):

@@ -22,9 +22,35 @@ def positive_int(value: Any, what: str) -> int:
         ...
         ValueError: need batch_size >= 1 (an int), got 0
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if not _integral(value) or value < 1:
         raise ValueError(f"need {what} >= 1 (an int), got {value!r}")
     return int(value)
+
+
+def _integral(value: Any) -> bool:
+    # numbers.Integral takes numpy's integers; a bool is one too, but never meant as a number
+    return not isinstance(value, bool) and isinstance(value, numbers.Integral)
+
+
+def as_seed(seed: Any) -> int | None:
+    """The one gate for `seed=`: None, or any integer (numpy's too) as an int.
+
+    Example:
+        >>> as_seed(None), as_seed(7)
+        (None, 7)
+        >>> as_seed(0.5)
+        Traceback (most recent call last):
+        ...
+        TypeError: seed must be an int (or None), got float 0.5: pass an int, e.g. seed=0
+    """
+    if seed is None:
+        return None
+    if not _integral(seed):
+        raise TypeError(
+            f"seed must be an int (or None), got {type(seed).__name__} {seed!r}: "
+            "pass an int, e.g. seed=0"
+        )
+    return int(seed)
 
 
 def check_dataset(X: Sequence[Any], y: Sequence[Any]) -> None:
@@ -62,6 +88,7 @@ def batches(
     """
     check_dataset(X, y)
     batch_size = positive_int(batch_size, "batch_size")
+    seed = as_seed(seed)  # checked even without shuffle: a wrong seed is never ignored
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)
@@ -115,7 +142,7 @@ def train_test_split(
             f"test_size={test_size!r} of {n} examples leaves the {empty} set empty: "
             f"use a {'larger' if n_test == 0 else 'smaller'} test_size or more examples"
         )
-    rng = random.Random(seed)
+    rng = random.Random(as_seed(seed))
     test = _stratified_sample(y, n_test, rng) if stratify else rng.sample(range(n), n_test)
     in_test = set(test)
     train = [i for i in range(n) if i not in in_test]

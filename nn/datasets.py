@@ -13,7 +13,7 @@ import math
 import random
 from importlib import resources
 
-from nn.data import positive_int
+from nn.data import as_seed, positive_int
 
 DIGITS_FILE = "digits.csv.gz"  # beside this module; its source and licence: digits-NOTICE.txt
 DIGITS_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
@@ -36,7 +36,7 @@ def make_moons(
         (6, [0, 1])
     """
     _check(n, noise)
-    rng = random.Random(seed)
+    rng = random.Random(as_seed(seed))
     X, y = [], []
     for i in range(n):
         label = i % 2
@@ -63,7 +63,7 @@ def make_circles(
     _check(n, noise)
     if not 0 < factor < 1:
         raise ValueError(f"factor must be between 0 and 1, got {factor!r}")
-    rng = random.Random(seed)
+    rng = random.Random(as_seed(seed))
     X, y = [], []
     for i in range(n):
         label = i % 2
@@ -85,7 +85,7 @@ def make_xor(
         True
     """
     _check(n, noise)
-    rng = random.Random(seed)
+    rng = random.Random(as_seed(seed))
     X, y = [], []
     for _ in range(n):
         a, b = rng.uniform(-1, 1), rng.uniform(-1, 1)
@@ -107,7 +107,7 @@ def make_spiral(
     _check(n, noise)
     if isinstance(classes, bool) or not isinstance(classes, int) or classes < 2:
         raise ValueError(f"classes must be an int >= 2, got {classes!r}")
-    rng = random.Random(seed)
+    rng = random.Random(as_seed(seed))
     X, y = [], []
     for i in range(n):
         label = i % classes
@@ -129,7 +129,7 @@ def make_linear(
         True
     """
     _check(n, noise)
-    rng = random.Random(seed)
+    rng = random.Random(as_seed(seed))
     X, y = [], []
     for _ in range(n):
         x = rng.uniform(-1, 1)

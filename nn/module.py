@@ -17,7 +17,7 @@ from autograd.engine import (
     dot_values,  # dot() minus its checks: inputs are checked once per call
 )
 from nn import saving
-from nn.data import positive_int
+from nn.data import as_seed, positive_int
 from nn.saving import short, some
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", None)
@@ -361,6 +361,7 @@ def _rng(seed: int | None, rng: random.Random | None) -> random.Random | None:
     which an unseeded model draws from, so that `random.seed(n)` repeats it."""
     if rng is not None and not isinstance(rng, random.Random):
         raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
+    seed = as_seed(seed)  # checked even when rng wins, so a wrong seed is never ignored
     return rng if rng is not None or seed is None else random.Random(seed)
 
 

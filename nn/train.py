@@ -2,17 +2,21 @@
 
 # No `from __future__ import annotations` here: help(fit) then shows the types
 # themselves rather than their names in quotes.
+import difflib
+import functools
+import inspect
 import math
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from autograd import Value, no_grad
+from nn import losses
 from nn.collector import cycle_collector_paused
 from nn.compiled import CompiledStep
-from nn.data import batches, check_dataset, positive_int
+from nn.data import as_seed, batches, check_dataset, positive_int
 from nn.losses import accuracy, mse_loss
 from nn.module import Module
 from nn.optim import SGD, Optimizer, _check_max_norm, clip_grad_norm
@@ -59,6 +63,37 @@ ModelT = TypeVar("ModelT", bound=Module)
 Callback = Callable[[ModelT, History], bool | None]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+# what a learner may pass to fit that belongs to the optimizer
+OPTIMIZER_SETTINGS = ("lr", "learning_rate", "momentum", "weight_decay")
+
+
+def _explains_keywords(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn` with Python's bare "unexpected keyword argument" replaced by a hint; its
+    signature, types and docstring stay as they are (help() shows them)."""
+    names = list(inspect.signature(fn).parameters)
+
+    @functools.wraps(fn)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        for keyword in kwargs.keys() - names:
+            where = f"{fn.__name__}() has no {keyword!r}"
+            if keyword in OPTIMIZER_SETTINGS:
+                raise TypeError(
+                    f"{where}: the optimizer holds the learning rate; pass one, e.g. "
+                    f"optimizer=nn.SGD(model.parameters(), lr=0.1)"
+                )
+            close = difflib.get_close_matches(keyword, names, n=1)
+            hint = f"did you mean {close[0]}=?" if close else f"it takes {', '.join(names)}"
+            raise TypeError(
+                f"{fn.__name__}() got an unexpected keyword argument {keyword!r}; {hint}"
+            )
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+@_explains_keywords
 def fit(
     model: ModelT,
     X: Sequence[Any],
@@ -147,8 +182,10 @@ def fit(
         ('callback early_stopping', True, True)
     """
     check_dataset(X, y)
+    _check_loss(loss)
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
+    seed = as_seed(seed)
     if tol is not None and not tol > 0:
         raise ValueError(f"tol must be > 0 or None, got {tol!r}")
     callbacks = _check_callbacks(callbacks)
@@ -280,7 +317,7 @@ def _warn_if_growing(history: History, optimizer: Optimizer) -> bool:
         "the steps overshoot the minimum; try a smaller learning rate"
         + ("" if lr is None else f" than {lr:g}"),
         RuntimeWarning,
-        stacklevel=3,
+        stacklevel=4,  # the line that called fit (through _explains_keywords)
     )
     return True
 
@@ -296,9 +333,24 @@ def _warn_if_above_start(history: History, optimizer: Optimizer, start: float) -
         f"{STAYED:g} times the {start:.4g} it was before training: the steps overshoot the "
         "minimum; try a smaller learning rate" + ("" if lr is None else f" than {lr:g}"),
         RuntimeWarning,
-        stacklevel=3,
+        stacklevel=4,  # the line that called fit (through _explains_keywords)
     )
     return True
+
+
+def _check_loss(loss: object) -> None:
+    # a loss called, loss=nn.hinge_loss(), fails inside it before we could see it
+    if isinstance(loss, str):
+        name = loss if loss.endswith("entropy") else f"{loss}_loss"
+        example = f"nn.{name}" if name in losses.__all__ else "nn.hinge_loss"
+        raise TypeError(
+            f"loss must be a function: pass it, e.g. loss={example}, not the string {loss!r}"
+        )
+    if not callable(loss):
+        raise TypeError(
+            f"loss must be a function(predictions, targets), got {type(loss).__name__} "
+            f"{loss!r}: pass one, e.g. loss=nn.mse_loss"
+        )
 
 
 def _check_callbacks(callbacks: Sequence[Callback[ModelT]]) -> list[Callback[ModelT]]:

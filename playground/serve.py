@@ -94,6 +94,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         **TYPES,
     }
 
+    def handle(self) -> None:
+        # A browser that leaves mid-download (a reload, a closed tab) is no error of ours:
+        # without this, each one prints a traceback.
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            super().handle()
+
     def log_message(self, format: str, *args: object) -> None:  # quiet: errors only
         if not (len(args) > 1 and str(args[1]).startswith(("2", "3"))):
             super().log_message(format, *args)

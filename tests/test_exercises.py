@@ -40,6 +40,24 @@ def test_the_solution_passes_and_the_typical_mistake_does_not(module, exercise, 
     assert all(line.strip() in said for line in answer) and "✓ It passes the check." in said
 
 
+@pytest.mark.parametrize(("module", "exercise"), ALL, ids=[f"{m}: {e.title}" for m, e in ALL])
+def test_an_exercise_shown_in_a_cell_says_how_to_answer_and_gives_nothing_away(module, exercise):
+    shown = repr(exercise)
+    assert shown == str(exercise) and shown.startswith(f"<exercise {exercise.name}: ")
+    assert f"ex.{exercise.name}.check(" in shown and f"ex.{exercise.name}.show_answer()" in shown
+    assert exercise.why not in shown and repr(exercise.wrong) not in shown
+    solution = exercise.show(exercise.solution)
+    assert solution not in shown and solution.splitlines()[-1].strip() not in shown
+    assert "<function" not in shown and "solution" not in shown
+
+
+def test_the_readme_says_what_ex_is_where_it_names_an_exercise_call():
+    readme = " ".join((HERE.parent / "README.md").read_text(encoding="utf-8").split())
+    assert "ex.power_rule.show_answer()" in readme
+    assert "`from exercises import derivatives as ex`" in readme
+    assert re.search(r"`ex` is the notebook's exercises, imported at its top", readme)
+
+
 def outputs_of(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import pydoc
+import random
 import warnings
 
 import pytest
@@ -58,6 +59,59 @@ def test_numpy_scalars_are_numbers_for_the_optimizers_and_batch_sizes():
     assert nn.clip_grad_norm(model.parameters(), np.float32(1.0)) >= 0.0
 
 
+SEEDED = {
+    "MLP": lambda seed: [p.data for p in nn.MLP(2, [4, 1], seed=seed).parameters()],
+    "Neuron": lambda seed: [p.data for p in nn.Neuron(2, seed=seed).parameters()],
+    "Layer": lambda seed: [p.data for p in nn.Layer(2, 3, seed=seed).parameters()],
+    "make_moons": lambda seed: nn.datasets.make_moons(n=10, seed=seed),
+    "make_circles": lambda seed: nn.datasets.make_circles(n=10, seed=seed),
+    "make_xor": lambda seed: nn.datasets.make_xor(n=10, seed=seed),
+    "make_spiral": lambda seed: nn.datasets.make_spiral(n=9, seed=seed),
+    "make_linear": lambda seed: nn.datasets.make_linear(n=10, seed=seed),
+    "train_test_split": lambda seed: nn.train_test_split(*moons(), seed=seed),
+    "batches": lambda seed: list(nn.batches(*moons(), 16, seed=seed)),
+    "batches unshuffled": lambda seed: list(nn.batches(*moons(), 16, shuffle=False, seed=seed)),
+    "fit": lambda seed: list(nn.fit(nn.MLP(2, [2, 1], seed=0), *moons(), loss=nn.hinge_loss,
+                                    epochs=2, progress=False, seed=seed)),
+}
+
+
+@pytest.mark.parametrize("who", SEEDED)
+def test_every_seed_takes_numpy_integers_and_refuses_what_is_not_an_int(who):
+    np = pytest.importorskip("numpy")
+    make = SEEDED[who]
+    assert make(np.int64(3)) == make(np.int32(3)) == make(3)
+    for bad in (True, 0.5, 3.0, "3", np.float64(3.0)):
+        with pytest.raises(TypeError, match=r"seed must be an int.*pass an int, e.g. seed=0"):
+            make(bad)
+
+
+def test_a_wrong_seed_is_refused_even_beside_an_rng():
+    with pytest.raises(TypeError, match="seed must be an int"):
+        nn.Neuron(2, seed=0.5, rng=random.Random(0))
+
+
+@pytest.mark.parametrize("name", ["hinge", "mse", "cross_entropy", "binary_cross_entropy"])
+def test_fit_given_a_loss_by_name_says_to_pass_the_function(name):
+    X, y = moons()
+    function = name if name.endswith("entropy") else f"{name}_loss"
+    with pytest.raises(TypeError, match=rf"loss=nn\.{function}\b.*not the string '{name}'"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=name, progress=False)
+    with pytest.raises(TypeError, match=r"loss must be a function.*got int"):
+        nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, loss=3, progress=False)
+
+
+@pytest.mark.parametrize("keyword", ["lr", "learning_rate", "momentum"])
+def test_fit_given_a_learning_rate_says_to_pass_an_optimizer(keyword):
+    X, y = moons()
+    model = nn.MLP(2, [2, 1], seed=0)
+    hint = rf"fit\(\) has no '{keyword}'.*optimizer=nn\.SGD\(model\.parameters\(\), lr=0\.1\)"
+    with pytest.raises(TypeError, match=hint):
+        nn.fit(model, X, y, progress=False, **{keyword: 0.1})
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'epoch'.*epochs"):
+        nn.fit(model, X, y, progress=False, epoch=3)
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -80,10 +134,20 @@ def test_bad_optimizer_settings_are_still_refused(make):
 def test_fit_warns_once_when_the_loss_grows_several_fold():
     X, y = moons()
     model = nn.MLP(2, [16, 16, 1], seed=0)
-    with pytest.warns(RuntimeWarning, match=r"before training.*smaller learning rate than 10"):
+    with pytest.warns(RuntimeWarning, match=r"before training.*smaller learning rate than 10") as w:
         history = nn.fit(model, X, y, loss=nn.hinge_loss, epochs=8, batch_size=10,
                          optimizer=nn.SGD(model.parameters(), lr=10), progress=False)
     assert min(history) > 2.0  # the hinge loss of a fresh model is about 1
+    assert [r.filename for r in w] == [__file__]  # it points at the line that called fit
+
+
+def test_the_warning_that_the_loss_grows_points_at_the_line_that_called_fit():
+    X, y = nn.datasets.make_linear(n=30, seed=0)
+    model = nn.MLP(1, [8, 1], seed=0)
+    with pytest.warns(RuntimeWarning, match="grew several-fold") as w, pytest.raises(nn.Diverged):
+        nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=1e6), epochs=50,
+               progress=False)
+    assert [r.filename for r in w] == [__file__]
 
 
 def test_fit_warns_when_the_loss_swings_up_several_fold():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import pydoc
 import random
+from pathlib import Path
 
 import pytest
 
@@ -157,6 +158,19 @@ def test_help_describes_every_attribute_and_the_constructor():
     assert "zero_grad()" in text and "call `zero_grad`" not in text
 
 
+def test_help_describes_formatting_truth_float_and_how_values_compare():
+    text = pydoc.render_doc(Value, renderer=pydoc.plaintext)
+    assert "Default object formatter" not in text
+    for method in ("__format__", "__bool__", "__float__"):
+        after = text.split(f"\n |  {method}(", 1)[1].split("\n", 2)[1]
+        assert after.strip(" |"), f"{method} has no docstring"
+    said = " ".join(text.replace("|", " ").split())
+    assert "`==` and hash are by identity" in said and "`< <= > >=` compare `.data`" in said
+    a, b = Value(1.0), Value(1.0)  # what the class docstring says holds
+    assert a != b and len({a, b}) == 2 and a <= b and not a < b
+    assert f"{a:.2f}" == "1.00" and f"{a}" == repr(a) and float(a) == 1.0
+
+
 def test_micrograd_constructor_with_children_says_what_to_do():
     a, b = Value(1.0), Value(2.0)
     with pytest.raises(TypeError, match=r"a \+ b.*inputs.*_prev"):
@@ -247,30 +261,31 @@ def test_an_optimizer_takes_a_grad_of_none_as_no_gradient_yet():
     assert nn.clip_grad_norm([w], 1.0) == 0.0
 
 
+def micrograd_demo(value_class, model, steps):
+    """micrograd's demo loop on the moons: hinge loss, L2, decaying lr; each step's
+    loss, and the accuracy at the last step."""
+    X, y = nn.datasets.make_moons(n=100, noise=0.1, seed=0)
+    y = [2 * t - 1 for t in y]
+    losses = []
+    for k in range(steps):
+        scores = [model([value_class(a) for a in x]) for x in X]
+        data = sum((1 + -t * s).relu() for t, s in zip(y, scores)) * (1.0 / len(X))
+        total = data + 1e-4 * sum(p * p for p in model.parameters())
+        model.zero_grad()
+        total.backward()
+        for p in model.parameters():
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+        losses.append(total.data)
+    return losses, sum((t > 0) == (s.data > 0) for t, s in zip(y, scores)) / len(y)
+
+
 def test_micrograd_settings_reproduce_micrograd_demo_losses():
     mg_engine = pytest.importorskip("micrograd.engine")
     mg_nn = pytest.importorskip("micrograd.nn")
-    X, y = nn.datasets.make_moons(n=100, noise=0.1, seed=0)
-    y = [2 * t - 1 for t in y]
-
-    def losses(value_class, model):
-        """A few steps of micrograd's demo loop: hinge loss, L2, decaying lr."""
-        out = []
-        for k in range(4):
-            scores = [model([value_class(a) for a in x]) for x in X]
-            data = sum((1 + -t * s).relu() for t, s in zip(y, scores)) * (1.0 / len(X))
-            total = data + 1e-4 * sum(p * p for p in model.parameters())
-            model.zero_grad()
-            total.backward()
-            for p in model.parameters():
-                p.data -= (1.0 - 0.9 * k / 100) * p.grad
-            out.append(total.data)
-        return out
-
     random.seed(1337)
-    theirs = losses(mg_engine.Value, mg_nn.MLP(2, [16, 16, 1]))
+    theirs, _ = micrograd_demo(mg_engine.Value, mg_nn.MLP(2, [16, 16, 1]), 4)
     random.seed(1337)
-    ours = losses(Value, nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform"))
+    ours, _ = micrograd_demo(Value, nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform"), 4)
     assert ours == pytest.approx(theirs, rel=1e-12, abs=1e-12)
     assert theirs[-1] < theirs[0]  # it trains: not two equal but idle runs
 
@@ -320,3 +335,18 @@ def test_format_is_what_render_writes(tmp_path):
         pytest.skip("Graphviz's dot is not installed")
     written = g.render(tmp_path / "gout")
     assert written.endswith("gout.svg") and (tmp_path / "gout.svg").read_text().startswith("<")
+
+
+def test_the_readme_states_the_moons_its_demo_figures_hold_for_and_they_do():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Coming from micrograd")[1].split("\n## ")[0]
+    said = " ".join(section.split())
+    dataset = "nn.datasets.make_moons(n=100, noise=0.1, seed=0)"
+    assert dataset in said and "random.seed(1337)" in said
+    assert "88% accuracy at step 99" in said and "reach its 100%" in said
+    assert "only their imports changed" not in said  # a network also needs the one-line change
+    random.seed(1337)
+    assert micrograd_demo(Value, nn.MLP(2, [16, 16, 1]), 100)[1] == 0.88
+    random.seed(1337)
+    micrograds = nn.MLP(2, [16, 16, 1], nonlin=True, init="uniform")
+    assert micrograd_demo(Value, micrograds, 100)[1] == 1.0

@@ -19,7 +19,9 @@ import json
 import math
 import os
 import shutil
+import socket
 import statistics
+import struct
 import sys
 import tempfile
 import threading
@@ -300,6 +302,37 @@ def test_the_url_restores_a_set_up(site: str, browser: Any) -> None:
     FIGURES["epoch ms CPython"] = round(1000 * cpython, 2)
     FIGURES["epoch ratio"] = round(page / cpython, 2)
     check_network_and_console(browser, site.rstrip("/"))
+
+
+def test_a_browser_leaving_mid_download_prints_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "big.bin").write_bytes(bytes(32_000_000))  # more than the socket buffers
+    httpd = serve.server(0, tmp_path)
+    done = threading.Event()
+    close = httpd.shutdown_request  # called once the handler (and any error report) is done
+
+    def shutdown_request(request: Any) -> None:
+        close(request)
+        done.set()
+
+    httpd.shutdown_request = shutdown_request  # type: ignore[method-assign]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        for linger in (True, False):  # a reset (ConnectionResetError) and a plain close
+            done.clear()
+            client = socket.create_connection(("127.0.0.1", httpd.server_port))
+            client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert client.recv(4096).startswith(b"HTTP/1.0 200")
+            if linger:  # close at once, with a reset rather than a goodbye
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+            assert done.wait(30), "the server never finished the request"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    printed = capsys.readouterr().err
+    assert "Traceback" not in printed and "Error" not in printed, printed
 
 
 def test_the_page_python_under_cpython_makes_what_the_code_says() -> None:

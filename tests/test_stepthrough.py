@@ -185,6 +185,22 @@ def test_the_player_refuses_too_many_frames():
         backward_player(model([1.0, 2.0]), max_frames=5)
 
 
+def test_a_step_names_its_op_by_the_symbol_the_drawing_uses():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    assert "through '×':" in str(next(backward_steps(a * b)))
+    assert "through '÷':" in str(next(backward_steps(a / b)))
+    assert "through 'tanh':" in str(next(backward_steps(a.tanh())))
+    assert "'*'" not in str(next(backward_steps(a * b)))
+
+
+@needs_dot
+def test_the_players_captions_name_the_op_as_its_drawing_does():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    player = backward_player(a * b + 1)
+    assert any("back through '×'" in c for c in player.captions)
+    assert not any("'*'" in c for c in player.captions)
+
+
 @needs_dot
 def test_captions_leave_out_constants_which_keep_no_grad():
     a = Value(3.0, label="a")

@@ -54,7 +54,7 @@ def close(a: float, b: float, tol: float = 1e-6) -> bool:
     return abs(a - b) <= tol * (1.0 + abs(b))
 
 
-@dataclass
+@dataclass(repr=False)  # the generated repr would print the solution and `why`
 class Exercise:
     """One exercise: `test(answer)` returns None when the answer is right, else what is wrong."""
 
@@ -83,6 +83,21 @@ class Exercise:
             return True
         print(f"✗ {self.title}: not yet.\n{_wrap(problem)}")
         return False
+
+    def __repr__(self) -> str:
+        """What a notebook shows for `ex.<name>`: how to answer it, and nothing of the answer.
+
+        Example:
+            >>> from exercises import derivatives as ex
+            >>> ex.power_rule  # doctest: +ELLIPSIS
+            <exercise power_rule: the derivative of p(x) = ...: write yours in place of the `...` \
+above, then run ex.power_rule.check(...); stuck? ex.power_rule.show_answer() shows one answer>
+        """
+        name = self.name
+        return (
+            f"<exercise {name}: {self.title}: write yours in place of the `...` above, then run "
+            f"ex.{name}.check(...); stuck? ex.{name}.show_answer() shows one answer>"
+        )
 
     def show_answer(self) -> None:
         """Print one right answer, checked by the same test as yours, and why it is right.
