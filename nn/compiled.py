@@ -33,7 +33,7 @@ is then computed per example, not frozen.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from autograd import Value, total
 from autograd.codegen import (
@@ -73,6 +73,9 @@ _RESERVED = {
     "grads",
     "k",
 }
+
+
+_Split: TypeAlias = tuple[Callable[[Any, Any], list[Value]], Callable[[list[Value]], Value]]
 
 
 class NotCompilable(ValueError):
@@ -138,11 +141,13 @@ class _ModelTrace:
 class _Term:
     """One example's term of the loss, traced in a batch of three examples with the
     same target: probes before and after, the model's real outputs in the middle
-    (bit 1, 4 and 2 of a node's `mask`: which examples it depends on)."""
+    (bit 1, 4 and 2 of a node's `mask`: which examples it depends on). A loss with a
+    record gives the three terms itself; for another, they are found in its graph."""
 
     def __init__(
         self,
         loss: Callable[..., Any],
+        split: _Split | None,
         model: _ModelTrace,
         target: Any,
         param_index: dict[Value, int],
@@ -158,10 +163,14 @@ class _Term:
         probe_a = [Value(data[(j + 1) % k] + 0.25) for j in range(k)]
         probe_c = [Value(data[(j + 2) % k] - 0.5) for j in range(k)]
         self.rows = rows = [probe_a, outs, probe_c]
-        root = loss([_pack(r, model.single) for r in rows], [target] * 3)
-        if not isinstance(root, Value):
-            raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
-        order = computed_nodes(root)
+        batch = [_pack(r, model.single) for r in rows]
+        root: Value | None = None
+        if split is not None:  # the loss gives the three terms
+            terms = split[0](batch, [target] * 3)
+            order = [node for term in terms for node in computed_nodes(term)]
+        else:  # they are found in its graph, below
+            terms, root = [], _loss_value(loss(batch, [target] * 3))
+            order = computed_nodes(root)
         self.model_nodes = model_nodes = set(model.nodes)
         self.mask = mask = {p: 1 for p in probe_a} | {p: 4 for p in probe_c}
         mask.update((node, 2) for node in model_nodes)
@@ -172,7 +181,19 @@ class _Term:
                 if any(v in self.depends_on_params for v in node.inputs):
                     self.depends_on_params.add(node)
         loss_nodes = [n for n in order if n not in model_nodes]
-        walks = self._walks(loss_nodes, root, param_index, intern)
+        signature = _signatures(
+            loss_nodes, mask, self.rows, param_index, self.depends_on_params, intern
+        )
+        if root is not None:
+            terms = self._find_terms(loss_nodes, root, signature)
+        self.root = terms[1]
+        self.signature = signature[self.root]
+        if any(signature.get(term) != self.signature for term in terms):
+            raise _refuse("the loss's graph for one example changes with the predictions' values")
+        walks = [
+            [n for n in reversed(computed_nodes(r)) if mask.get(n) == m and n not in model_nodes]
+            for r, m in zip(terms, (1, 2, 4))
+        ]
         self.nodes = walks[1]  # backward order
         self._check_reach()
         self.model_order = tuple(
@@ -181,33 +202,24 @@ class _Term:
         self._find_computed(walks)
         self.target_code: dict[Value, Code] = {}  # constants that are the target, as `t`
 
-    def _walks(
-        self, loss_nodes: list[Value], root: Value, param_index: dict[Value, int], intern: _Interner
-    ) -> list[list[Value]]:
-        """Each example's term, in backward order: the middle one's is this term.
+    def _find_terms(
+        self, loss_nodes: list[Value], root: Value, signature: dict[Value, int]
+    ) -> list[Value]:
+        """The three examples' terms in a loss of your own's graph.
 
         The middle example's term is the one node of it that the rest uses; the
         others' are found by structure (the first example of a left fold also owns
         the fold's first `0 + term`)."""
-        mask, model_nodes = self.mask, self.model_nodes
-        signature = _signatures(
-            loss_nodes, mask, self.rows, param_index, self.depends_on_params, intern
-        )
-        middle = _term_root(loss_nodes, root, mask, 2, model_nodes)
-        self.signature = signature[middle]
+        mask = self.mask
+        middle = _term_root(loss_nodes, root, mask, 2, self.model_nodes)
         roots = [
             _only(
-                [n for n in loss_nodes if mask[n] == m and signature.get(n) == self.signature],
+                [n for n in loss_nodes if mask[n] == m and signature.get(n) == signature[middle]],
                 "the loss's graph for one example changes with the predictions' values",
             )
             for m in (1, 4)
         ]
-        roots.insert(1, middle)
-        self.root = middle
-        return [
-            [n for n in reversed(computed_nodes(r)) if mask.get(n) == m and n not in model_nodes]
-            for r, m in zip(roots, (1, 2, 4))
-        ]
+        return [roots[0], middle, roots[1]]
 
     def _check_reach(self) -> None:
         for node in self.nodes:
@@ -251,6 +263,12 @@ class _Term:
                 )
             self.computed[v] = ("output", same[0])
         self.values = [b.data for _, b, _ in values]  # at the middle example
+
+
+def _loss_value(root: Any) -> Value:
+    if not isinstance(root, Value):
+        raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
+    return root
 
 
 def _only(nodes: list[Value], problem: str) -> Value:
@@ -318,7 +336,9 @@ def _term_root(
 
 
 class _Reduction:
-    """How a batch of n examples combines its terms into the loss, traced on probes."""
+    """How a batch of n examples combines its terms into the loss, traced on probes:
+    the loss's record gives the terms and their reduction; for a loss of your own,
+    each term is found in the graph by its target's term's signature."""
 
     def __init__(self, step: CompiledStep, targets: list[Any], shift: float) -> None:
         n = len(targets)
@@ -327,9 +347,13 @@ class _Reduction:
             [Value(x + shift * (r + 1)) for x in base[r % len(base) :] + base[: r % len(base)]]
             for r in range(n)
         ]
-        root = step.loss([_pack(p, step._canonical.single) for p in probes], targets)
-        if not isinstance(root, Value):
-            raise _refuse(f"the loss must return a Value, got {type(root).__name__}")
+        batch = [_pack(p, step._canonical.single) for p in probes]
+        if step._split is not None:
+            terms, reduce = step._split
+            self.term_roots: list[Value] = terms(batch, targets)
+            root = reduce(self.term_roots)
+        else:
+            root = _loss_value(step.loss(batch, targets))
         order = computed_nodes(root)
         mask: dict[Value, int] = {v: 1 << r for r, row in enumerate(probes) for v in row}
         depends_on_params = set(step._param_index)
@@ -337,10 +361,17 @@ class _Reduction:
             mask[node] = _union(mask.get(v, 0) for v in node.inputs)
             if any(v in depends_on_params for v in node.inputs):
                 depends_on_params.add(node)
-        signature = _signatures(
-            order, mask, probes, step._param_index, depends_on_params, step._intern
-        )
-        in_terms = self._find_terms(step, targets, order, mask, signature)
+        if step._split is None:
+            signature = _signatures(
+                order, mask, probes, step._param_index, depends_on_params, step._intern
+            )
+            self.term_roots = self._find_terms(step, targets, order, mask, signature)
+        in_terms = {
+            n
+            for r, term in enumerate(self.term_roots)
+            for n in computed_nodes(term)
+            if mask[n] == 1 << r
+        }
         self.nodes = [n for n in order if n not in in_terms and (mask[n] or n in depends_on_params)]
         mine, roots = set(self.nodes), set(self.term_roots)
         for node in self.nodes:
@@ -360,23 +391,20 @@ class _Reduction:
         order: list[Value],
         mask: dict[Value, int],
         signature: dict[Value, int],
-    ) -> set[Value]:
-        """Each example's term root (the node whose signature is its target's term's),
-        and every node of the terms (returned)."""
+    ) -> list[Value]:
+        """Each example's term root: the node whose signature is its target's term's."""
         by_row_signature: dict[tuple[int, int], list[Value]] = {}
         for node in order:
             if node in signature:
                 by_row_signature.setdefault((mask[node], signature[node]), []).append(node)
-        self.term_roots: list[Value] = []
-        in_terms: set[Value] = set()
+        term_roots = []
         for r, target in enumerate(targets):
             term = step._term_for(target)
             found = by_row_signature.get((1 << r, term.signature), [])
             if len(found) != 1:
                 raise _refuse("the loss does not split into one term per example")
-            self.term_roots.append(found[0])
-            in_terms.update(n for n in computed_nodes(found[0]) if mask[n] == 1 << r)
-        return in_terms
+            term_roots.append(found[0])
+        return term_roots
 
     def _order_backward(self, step: CompiledStep, order: list[Value], in_terms: set[Value]) -> None:
         """The order backward() meets the examples in, the combining nodes it passes
@@ -482,6 +510,10 @@ class CompiledStep:
         kind = LossKind.of(loss)
         if kind is not None and kind.refused:
             raise _refuse(f"{kind.name}: {kind.refused}")
+        # how the loss splits into per-example terms and their reduction, if it says so
+        self._split: _Split | None = None
+        if kind is not None and kind.terms is not None and kind.reduce is not None:
+            self._split = (kind.terms, kind.reduce)
         if not len(X) or len(X) != len(y):
             raise ValueError(f"X and y must be non-empty, of one length: {len(X)} and {len(y)}")
         self.model, self.loss = model, loss
@@ -500,7 +532,8 @@ class CompiledStep:
         self._numeric = self._plan_targets(y)
         self._functions: dict[int, tuple[Any, str]] = {}
         self._row_code: _RowCode | None = None
-        self._combination_checked = False
+        # a loss with a record reduces its terms the same way for any values
+        self._combination_checked = self._split is not None
         # nn's own losses are tested bit for bit; a loss of your own is also checked
         # against the graph path on its first batch of each size
         self._check = kind is None
@@ -573,7 +606,9 @@ class CompiledStep:
         return True
 
     def _trace_term(self, target: Any) -> _Term:
-        return _Term(self.loss, self._canonical, target, self._param_index, self._intern)
+        return _Term(
+            self.loss, self._split, self._canonical, target, self._param_index, self._intern
+        )
 
     def _term_for(self, target: Any) -> _Term:
         if self._numeric is not None:

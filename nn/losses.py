@@ -60,8 +60,7 @@ def sse_loss(preds: Value | Sequence[Value], targets: Target | Sequence[Target])
         >>> sse_loss([Value(1.0), Value(3.0)], [0.0, 1.0]).data
         5.0
     """
-    preds, targets = _batch(preds, targets, "sse_loss")
-    return sum(((p - t) ** 2 for p, t in zip(preds, targets)), constant(0.0))
+    return _sum(_sse_terms(preds, targets))
 
 
 def mse_loss(preds: Value | Sequence[Value], targets: Target | Sequence[Target]) -> Value:
@@ -71,8 +70,7 @@ def mse_loss(preds: Value | Sequence[Value], targets: Target | Sequence[Target])
         >>> mse_loss([Value(1.0), Value(3.0)], [0.0, 1.0]).data
         2.5
     """
-    preds, targets = _batch(preds, targets, "mse_loss")
-    return sse_loss(preds, targets) * (1.0 / len(preds))
+    return _mean(_mse_terms(preds, targets))
 
 
 def hinge_loss(scores: Value | Sequence[Value], labels: Target | Sequence[Target]) -> Value:
@@ -82,14 +80,42 @@ def hinge_loss(scores: Value | Sequence[Value], labels: Target | Sequence[Target
         >>> hinge_loss([Value(2.0), Value(0.5)], [1, -1]).data
         0.75
     """
+    return _mean(_hinge_terms(scores, labels))
+
+
+# Each loss above is its reduction over its per-example terms: `LossKind` records both,
+# and the compiled step writes code for one example's term and for the reduction.
+
+
+def _sum(terms: list[Value]) -> Value:
+    return sum(terms, constant(0.0))
+
+
+def _mean(terms: list[Value]) -> Value:
+    return sum(terms, constant(0.0)) * (1.0 / len(terms))
+
+
+def _squared_errors(preds: Any, targets: Any, who: str) -> list[Value]:
+    preds, targets = _batch(preds, targets, who)
+    return [(p - t) ** 2 for p, t in zip(preds, targets)]
+
+
+def _sse_terms(preds: Any, targets: Any) -> list[Value]:
+    return _squared_errors(preds, targets, "sse_loss")
+
+
+def _mse_terms(preds: Any, targets: Any) -> list[Value]:
+    return _squared_errors(preds, targets, "mse_loss")
+
+
+def _hinge_terms(scores: Any, labels: Any) -> list[Value]:
     scores, labels = _batch(scores, labels, "hinge_loss")
     for y in labels:
         if float(y) not in (-1.0, 1.0):
             raise ValueError(
                 f"hinge_loss wants labels -1 or +1, got {y!r}; map 0/1 labels with 2*y - 1"
             )
-    terms = ((1 - float(y) * s).relu() for s, y in zip(scores, labels))
-    return sum(terms, constant(0.0)) * (1.0 / len(scores))
+    return [(1 - float(y) * s).relu() for s, y in zip(scores, labels)]
 
 
 def binary_cross_entropy(
@@ -166,13 +192,22 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     """
     logits, target = _plain(logits), _plain(target)
     if isinstance(target, (list, tuple)):
-        if not isinstance(logits, (list, tuple)) or len(logits) != len(target):
-            raise ValueError("cross_entropy: a batch needs one list of logits per target index")
-        if not target:
-            raise ValueError("cross_entropy: the batch is empty")
-        losses = [_cross_entropy_one(row, t) for row, t in zip(logits, target)]
-        return total(losses) * (1.0 / len(losses))
+        return _mean_total(_cross_entropy_terms(logits, target))
     return _cross_entropy_one(logits, target)
+
+
+def _mean_total(terms: list[Value]) -> Value:
+    return total(terms) * (1.0 / len(terms))
+
+
+def _cross_entropy_terms(logits: Any, target: Any) -> list[Value]:
+    """A batch's terms: one list of logits per class index."""
+    logits, target = _plain(logits), _plain(target)
+    if not isinstance(logits, (list, tuple)) or len(logits) != len(target):
+        raise ValueError("cross_entropy: a batch needs one list of logits per target index")
+    if not target:
+        raise ValueError("cross_entropy: the batch is empty")
+    return [_cross_entropy_one(row, t) for row, t in zip(logits, target)]
 
 
 def _cross_entropy_one(logits: Any, target: Any) -> Value:
@@ -244,6 +279,11 @@ class LossKind:
     one example; `term(prediction, target)` its term, and `reduction` ("mean" or "sum")
     how the batch's terms combine into the loss.
 
+    A loss that is `reduce(terms(predictions, targets))` says so: `terms` gives a
+    batch's per-example terms (checking the batch as the loss does) and `reduce`
+    combines them. `fit(compile=True)` then writes its code from these two; for a
+    loss without them (one of your own) it infers the split from traces.
+
     Example:
         >>> kind = LossKind.of(hinge_loss)
         >>> kind.predict_class(Value(0.3)), kind.label(0), kind.reduction
@@ -260,6 +300,8 @@ class LossKind:
         one_output_per_class: bool = False,
         output_activation: str | None = None,
         refused: str | None = None,
+        terms: Callable[[Any, Any], list[Value]] | None = None,
+        reduce: Callable[[list[Value]], Value] | None = None,
     ) -> None:
         self.fn, self.name = fn, fn.__name__
         self.term, self.reduction = term, reduction
@@ -267,6 +309,7 @@ class LossKind:
         self.one_output_per_class = one_output_per_class
         self.output_activation = output_activation
         self.refused = refused
+        self.terms, self.reduce = terms, reduce
         _KINDS[fn] = self
 
     def one(self, prediction: Any, target: Any) -> Value:
@@ -293,9 +336,26 @@ def _signed(c: int) -> int:
     return 2 * c - 1
 
 
-LossKind(sse_loss, lambda p, t: (p - t) ** 2, "sum")
-LossKind(mse_loss, lambda p, t: (p - t) ** 2, "mean", label=_signed)
-LossKind(hinge_loss, lambda s, y: (1 - float(y) * s).relu(), "mean", _sign_class, _signed)
+def _record(
+    fn: Callable[..., Value],
+    terms: Callable[[Any, Any], list[Value]],
+    reduce: Callable[[list[Value]], Value],
+    reduction: str,
+    **facts: Any,
+) -> LossKind:
+    """The record of a loss that is reduce(terms(...)); one example's term comes from terms."""
+
+    def term(prediction: Any, target: Any) -> Value:
+        return terms([prediction], [target])[0]
+
+    return LossKind(fn, term, reduction, terms=terms, reduce=reduce, **facts)
+
+
+_record(sse_loss, _sse_terms, _sum, "sum")
+_record(mse_loss, _mse_terms, _mean, "mean", label=_signed)
+_record(hinge_loss, _hinge_terms, _mean, "mean", predict_class=_sign_class, label=_signed)
+# binary_cross_entropy is -sum(log-likelihoods) / n, not a reduction of the terms below;
+# the compiled step refuses it anyway (its clamp is a branch on the predictions' values).
 LossKind(
     binary_cross_entropy,
     lambda p, y: -(p.log() if float(y) == 1.0 else (1 - p).log()),
@@ -305,7 +365,14 @@ LossKind(
     refused="it clamps probabilities that reach 0 or 1, a branch on the "
     "predictions' values that a trace cannot see",
 )
-LossKind(cross_entropy, _cross_entropy_one, "mean", _largest_class, one_output_per_class=True)
+_record(
+    cross_entropy,
+    _cross_entropy_terms,
+    _mean_total,
+    "mean",
+    predict_class=_largest_class,
+    one_output_per_class=True,
+)
 
 
 def accuracy(loss: Any, preds: Sequence[Any], targets: Sequence[Any]) -> float | None:
