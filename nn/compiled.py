@@ -13,6 +13,11 @@ on the same floats, each gradient summed in the order `backward()` walks the
 batch's graph. The first batch of each size is also run on the graph path and
 compared, unless the loss is one of `nn`'s (those are tested bit for bit).
 
+How the loss splits into one term per example and a reduction of the terms, nn's
+losses say in their records (`LossKind.terms` and `.reduce`): the step traces
+those. For a loss of your own the split is found in traces of the whole loss on
+probe predictions, by the terms' structure.
+
 What a trace cannot follow is refused with an error that says to use
 `compile=False`:
 

@@ -9,6 +9,7 @@ import pytest
 
 import nn
 from autograd import Value
+from nn.compiled import CompiledStep
 from nn.losses import LossKind
 
 LOSSES = [nn.sse_loss, nn.mse_loss, nn.hinge_loss, nn.binary_cross_entropy, nn.cross_entropy]
@@ -77,3 +78,61 @@ def test_compile_refuses_a_loss_whose_record_says_why():
         model, [[0.0], [1.0]], [0, 1], loss=nn.binary_cross_entropy, epochs=1, progress=False
     )
     assert math.isfinite(history[-1])
+
+
+@pytest.mark.parametrize(
+    "loss, target, outputs",
+    [
+        (nn.mse_loss, lambda rng: rng.uniform(-2, 2), 1),
+        (nn.sse_loss, lambda rng: rng.uniform(-2, 2), 1),
+        (nn.hinge_loss, lambda rng: rng.choice([-1, 1]), 1),
+        (nn.cross_entropy, lambda rng: rng.randrange(3), 3),
+    ],
+    ids=lambda x: getattr(x, "__name__", ""),
+)
+def test_the_record_gives_the_code_that_inferring_the_split_from_traces_gives(
+    loss, target, outputs
+):
+    """nn's losses are compiled from their records, a loss of your own from traces of
+    the whole loss: the same loss either way must give the same code."""
+    rng = random.Random(1)
+    X = [[rng.uniform(-2, 2) for _ in range(2)] for _ in range(8)]
+    y = [target(rng) for _ in X]
+    model = nn.MLP(2, [3, outputs], activation="tanh", seed=1)
+    from_record = CompiledStep(model, loss, X, y)
+    inferred = CompiledStep(model, lambda p, t: loss(p, t), X, y)
+    for n in (1, 3, 8):
+        assert from_record.source(n) == inferred.source(n)
+
+
+def test_compile_takes_the_split_from_the_record_without_calling_the_loss():
+    """The loss function of this record cannot be called: the compiled step still
+    computes the loss and its gradient, checked against plain floats."""
+
+    def half_squared_error(preds, targets):
+        raise AssertionError("the compiled step called the loss function")
+
+    def terms(preds, targets):
+        return [(p - t) ** 2 * 0.5 for p, t in zip(preds, targets)]
+
+    def reduce(terms):
+        return sum(terms, Value(0.0)) * (1.0 / len(terms))
+
+    LossKind(
+        half_squared_error, lambda p, t: terms([p], [t])[0], "mean", terms=terms, reduce=reduce
+    )
+    X, y = [[0.5], [-1.0], [2.0]], [1.0, 0.0, -1.0]
+    model = nn.MLP(1, [1], seed=3)
+    (w, b) = model.parameters()
+    step = CompiledStep(model, half_squared_error, X, y)
+    _, batch_loss = step(X, y)
+    batch_loss.backward()
+
+    def loss_at(w_, b_):
+        return sum(0.5 * (w_ * x + b_ - t) ** 2 for (x,), t in zip(X, y)) / len(X)
+
+    assert batch_loss.data == pytest.approx(loss_at(w.data, b.data), rel=1e-12)
+    h = 1e-6
+    dw = (loss_at(w.data + h, b.data) - loss_at(w.data - h, b.data)) / (2 * h)
+    db = (loss_at(w.data, b.data + h) - loss_at(w.data, b.data - h)) / (2 * h)
+    assert (w.grad, b.grad) == (pytest.approx(dw, rel=1e-6), pytest.approx(db, rel=1e-6))
