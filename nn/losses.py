@@ -92,7 +92,7 @@ def _sum(terms: list[Value]) -> Value:
 
 
 def _mean(terms: list[Value]) -> Value:
-    return sum(terms, constant(0.0)) * (1.0 / len(terms))
+    return _sum(terms) * (1.0 / len(terms))
 
 
 def _squared_errors(preds: Any, targets: Any, who: str) -> list[Value]:
