@@ -545,6 +545,18 @@ function showFrame(k) {
   worker.postMessage({ type: "frame", k });
 }
 
+// A graph wider or taller than its box (a phone's) scrolls: keep the node passing
+// its grad back (outlined in the drawing's red) in the middle of the view.
+function followHighlight() {
+  const graph = $("#graph");
+  const hot = graph.querySelector('g.node [stroke="#d62728"]');
+  if (!hot) return;
+  const box = hot.getBoundingClientRect();
+  const view = graph.getBoundingClientRect();
+  graph.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
+  graph.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
+}
+
 function showSvg(svg) {
   const holder = document.createElement("div");
   holder.innerHTML = svg; // Graphviz's own SVG, made from this page's DOT text
@@ -600,7 +612,7 @@ worker.onmessage = ({ data: message }) => {
     const many = ringed.length > 1;
     const where = ringed.length
       ? ` Dashed ring${many ? "s: the points" : ": the point"} of largest loss ` +
-        `(${ringed.map((p) => p.loss.toFixed(3)).join(", ")}); click one to see grads at work.`
+        `(${ringed.map((p) => p.loss.toFixed(3)).join(", ")}); click ${many ? "one" : "it"} to see grads at work.`
       : " Every point's loss is 0 now: training has nothing left to move.";
     const sign = settings.loss === "hinge" && result.target > 0 ? "+" : "";
     $("#point-note").textContent =
@@ -621,6 +633,7 @@ worker.onmessage = ({ data: message }) => {
     const { result } = message;
     if (String(result.k) !== $("#frame").value) return; // the learner has moved on
     showSvg(result.svg);
+    followHighlight();
     // the frame's own step number, not the step's place among every node's
     $("#caption").textContent = result.caption.replace(/^step \d+\/\d+: /, `step ${result.k}: `);
   } else if (type === "output") {
