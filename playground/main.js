@@ -27,6 +27,7 @@ let curve = { train: [], test: [] }; // [epoch, loss] pairs
 let running = false;
 let ready = false;
 let selected = null; // {split, index} of the clicked point
+let ringed = []; // [{split, index, loss}]: the points of largest loss, once a point is clicked
 let frames = 0;
 let pendingSetups = 0; // set-ups asked for and not yet made: older progress is stale
 
@@ -250,6 +251,16 @@ function drawPlot() {
         ctx.stroke();
       }
     });
+  }
+  for (const { split, index } of ringed) { // on top of every point, so none hides a ring
+    const [x, y] = data[split][index];
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), radius + 6, 0, 2 * Math.PI);
+    ctx.lineWidth = 2.5;
+    ctx.setLineDash([4, 3]);
+    ctx.strokeStyle = "#111";
+    ctx.stroke();
+    ctx.setLineDash([]);
   }
   timings.pointAt = (split, index) => { // where a point is drawn, from the canvas's corner
     const [x, y] = data[split][index];
@@ -508,6 +519,8 @@ const GRAPH_NOTE = $("#graph-note").textContent;
 
 function clearGraph() {
   selected = null;
+  ringed = [];
+  $("#point-note").hidden = true;
   $("#graph-note").textContent = GRAPH_NOTE;
   frames = 0;
   $("#graph").replaceChildren();
@@ -530,6 +543,18 @@ function showFrame(k) {
   $("#prev").disabled = k <= 0;
   $("#next").disabled = k >= frames - 1;
   worker.postMessage({ type: "frame", k });
+}
+
+// A graph wider or taller than its box (a phone's) scrolls: keep the node passing
+// its grad back (outlined in the drawing's red) in the middle of the view.
+function followHighlight() {
+  const graph = $("#graph");
+  const hot = graph.querySelector('g.node [stroke="#d62728"]');
+  if (!hot) return;
+  const box = hot.getBoundingClientRect();
+  const view = graph.getBoundingClientRect();
+  graph.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
+  graph.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
 }
 
 function showSvg(svg) {
@@ -583,11 +608,20 @@ worker.onmessage = ({ data: message }) => {
     $(".player").hidden = false;
     $("#caption").hidden = false;
     $("#frame").max = String(frames - 1);
-    $("#caption").textContent =
-      `This point: x = (${result.x.map((v) => v.toFixed(3)).join(", ")}), target ${result.target}, ` +
-      `loss ${fmt(result.loss, 6)}. Every box shows its data and its grad (d loss / d value).` +
-      (result.loss === 0 ? "\nIts loss is 0, so every grad is 0: it does not move the weights. " +
-        "Click a point near the boundary to see gradient flow." : "");
+    ringed = timings.ringed = result.note ? result.largest : []; // shown only with the note saying why
+    const many = ringed.length > 1;
+    const where = ringed.length
+      ? ` Dashed ring${many ? "s: the points" : ": the point"} of largest loss ` +
+        `(${ringed.map((p) => p.loss.toFixed(3)).join(", ")}); click ${many ? "one" : "it"} to see grads at work.`
+      : " Every point's loss is 0 now: training has nothing left to move.";
+    const sign = settings.loss === "hinge" && result.target > 0 ? "+" : "";
+    $("#point-note").textContent =
+      `This point: x = (${result.x.map((v) => v.toFixed(3)).join(", ")}), target ${sign}${result.target}, ` +
+      `loss ${fmt(result.loss, 6)}. ` +
+      (result.note ? result.note + where : "Every box shows its data and its grad (d loss / d value).");
+    $("#point-note").hidden = false;
+    $("#caption").textContent = result.caption;
+    drawPlot();
     showSvg(result.svg);
     const graph = $("#graph"); // wider than a phone: start at the middle, where the output is
     graph.scrollLeft = (graph.scrollWidth - graph.clientWidth) / 2;
@@ -599,6 +633,7 @@ worker.onmessage = ({ data: message }) => {
     const { result } = message;
     if (String(result.k) !== $("#frame").value) return; // the learner has moved on
     showSvg(result.svg);
+    followHighlight();
     // the frame's own step number, not the step's place among every node's
     $("#caption").textContent = result.caption.replace(/^step \d+\/\d+: /, `step ${result.k}: `);
   } else if (type === "output") {

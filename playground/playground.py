@@ -235,13 +235,33 @@ class Playground:
         return loss, right / len(y)
 
     def point(self, index: int, split: str = "train") -> dict[str, Any]:
-        """One example's loss, its gradient graph (one box per neuron) and its backward
-        pass as frames: one for the seed, then one per neuron or operation passing
-        gradient on."""
+        """One example's loss, its gradient graph (one box per neuron), its backward pass
+        as frames (one for the seed, then one per neuron or operation passing gradient on),
+        a note when its grads are all 0 or tiny, and the points of largest loss.
+
+        A hinge loss of 0 (the example meets the margin) has every grad 0: the graph of
+        the output is drawn instead, as the demo does, its grads d output / d value."""
         X, y = (self.X_train, self.y_train) if split == "train" else (self.X_test, self.y_test)
         x, target = X[index], y[index]
-        root = self.loss([self.model(x)], [target])
+        output = self.model(x)
+        root = self.loss([output], [target])
         root.label = "loss"
+        largest = self.largest_losses()
+        note = ""
+        if self.settings["loss"] == "hinge" and root.data == 0:
+            times = "\N{MULTIPLICATION SIGN}"
+            note = (
+                f"It meets the margin (target {times} output = {float(target):+g} {times} "
+                f"{output.data:.3f} ≥ 1), "
+                "so its hinge loss and every grad are 0. "
+                "Drawn instead: d output / d value, how each weight moves this output."
+            )
+            root = output
+        elif largest and root.data < 0.01 * largest[0]["loss"]:
+            note = (
+                f"Its loss is tiny next to the largest ({largest[0]['loss']:.4f}), "
+                "and so are its grads: it barely moves the weights."
+            )
         self.model.zero_grad()
         steps = list(backward_steps(root))  # fills every grad, as root.backward() would
         # A neuron is drawn as one box holding its weighted sum and its activation: the
@@ -257,10 +277,26 @@ class Playground:
         return {
             "x": list(x),
             "target": target,
-            "loss": root.data,
+            "loss": self.loss([output], [target]).data if root is output else root.data,
+            "of": "output" if root is output else "loss",
+            "note": note,
+            "largest": largest,
             "svg": self._svg(draw_graph(root, collapse="neuron")),
             "frames": len(self.steps) + 1,
+            "caption": self._first_caption(),
         }
+
+    def largest_losses(self, count: int = 3) -> list[dict[str, Any]]:
+        """The `count` points (training or test) of largest loss above 0, largest first."""
+        losses = []
+        with no_grad():
+            for split, X, y in (("train", self.X_train, self.y_train),
+                                ("test", self.X_test, self.y_test)):
+                for i, (x, t) in enumerate(zip(X, y)):
+                    losses.append({"split": split, "index": i,
+                                   "loss": self.loss([self.model(x)], [t]).data})
+        losses.sort(key=lambda p: -p["loss"])
+        return [p for p in losses[:count] if p["loss"] > 0]
 
     def frame(self, k: int) -> dict[str, Any]:
         """Frame k of the clicked example's backward pass: 0 is the seed (every grad as
@@ -269,15 +305,19 @@ class Playground:
             raise ValueError("click a point first")
         if k == 0:
             picture = draw_graph(self.root, collapse="neuron")
-            caption = (
-                "The backward pass starts at the loss with grad 1 (d loss / d loss). Press "
-                "next: each step, one neuron or operation passes its grad back to its inputs."
-            )
+            caption = self._first_caption()
         else:
             step = self.steps[k - 1]
             picture = draw_graph(self.root, collapse="neuron", highlight=step)
             caption = str(step)
         return {"k": k, "svg": self._svg(picture), "caption": caption}
+
+    def _first_caption(self) -> str:
+        of = "loss" if self.root is not None and self.root.label == "loss" else "output"
+        return (
+            f"The backward pass starts at the {of} with grad 1 (d {of} / d {of}). Press "
+            "next: each step, one neuron or operation passes its grad back to its inputs."
+        )
 
     def _svg(self, drawing: Any) -> str:
         return self.render(drawing.source) if self.render else drawing.source

@@ -347,3 +347,27 @@ def test_the_page_python_under_cpython_makes_what_the_code_says() -> None:
     assert "compile=False" in pg.code(settings, 4)  # binary cross-entropy does not compile
     with pytest.raises(ValueError, match="hidden"):
         pg.settings({"hidden": [17]})
+
+
+def test_a_point_meeting_the_margin_says_why_and_draws_its_output() -> None:
+    """A point with hinge loss 0 has every grad 0: the page says so and draws the output."""
+    page = pg.Playground(pg.settings({"hidden": [4], "test": 20, "seed": 0}))
+    while len(page.history) < 150:
+        page.train(150 - len(page.history))
+    # every point's hinge loss, by its formula max(0, 1 - target * output)
+    margins = {(split, i): max(0.0, 1 - t * page.model(x).data)
+               for split, X, y in (("train", page.X_train, page.y_train),
+                                   ("test", page.X_test, page.y_test))
+               for i, (x, t) in enumerate(zip(X, y))}
+    met = next(i for i in range(len(page.X_train)) if margins["train", i] == 0)
+    shown = page.point(met)
+    assert shown["loss"] == 0 and shown["of"] == "output"
+    assert "meets the margin" in shown["note"] and "d output / d value" in shown["note"]
+    # the output neuron's bias enters its weighted sum once: d output / d b is 1
+    assert page.model.layers[-1].neurons[0].b.grad == 1
+    worst = sorted(margins.values(), reverse=True)[:3]
+    assert [p["loss"] for p in shown["largest"]] == pytest.approx([v for v in worst if v > 0])
+    missed = max(margins, key=margins.__getitem__)
+    shown = page.point(missed[1], missed[0])
+    assert shown["of"] == "loss" and shown["note"] == ""
+    assert shown["loss"] == pytest.approx(margins[missed])
