@@ -357,7 +357,10 @@ def test_fit_stops_early_below_tol():
 def test_fit_raises_on_divergence_and_keeps_the_last_good_parameters():
     X, y = nn.datasets.make_linear(n=30, seed=0)
     model = nn.MLP(1, [8, 1], seed=0)
-    with pytest.raises(nn.Diverged, match=r"diverged at epoch \d+.*lower the learning rate"):
+    with (
+        pytest.warns(RuntimeWarning, match="grew several-fold"),  # said before it overflows
+        pytest.raises(nn.Diverged, match=r"diverged at epoch \d+.*lower the learning rate"),
+    ):
         nn.fit(model, X, y, optimizer=nn.SGD(model.parameters(), lr=1e6), epochs=50, progress=False)
     assert all(math.isfinite(p.data) for p in model.parameters())
 
