@@ -35,6 +35,14 @@ FONTS_SHIPPED = """MathJax.Hub.Config({
 });
 MathJax.Ajax.loadComplete("[MathJax]/config/fonts-shipped.js");
 """
+# nbconvert's lab page, less what it would fetch from the web: require.js (none of our
+# outputs use it; the backward player's script is inline), mermaid (loaded only for
+# mermaid diagrams, which we have none of) and the widget manager (no widgets either).
+OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
 INSTALL_MATHJAX = (
     "web pages that render formulas offline need a local MathJax: "
     'pip install jupyter-server-mathjax (the test extra has it: pip install -e ".[test]")'
@@ -100,11 +108,18 @@ def local_mathjax(folder: Path) -> str:
 
 def export_html(path: Path, folder: Path) -> Path:
     """Write one notebook, as it is, as `folder`/NAME.html: the page JupyterLab's look
-    gives it (nbconvert's lab template), formulas by the MathJax copied beside it."""
+    gives it (nbconvert's lab template), formulas by the MathJax copied beside it, and
+    nothing fetched from outside `folder`."""
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     folder.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab", mathjax_url=local_mathjax(folder))
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="offline.html.j2",
+        extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+        mathjax_url=local_mathjax(folder),
+    )
     body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
     page = folder / f"{path.stem}.html"
     page.write_text(body, encoding="utf-8")

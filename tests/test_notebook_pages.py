@@ -11,7 +11,11 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,6 +104,12 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return execute.export_html(NOTEBOOKS_DIR / "01_derivatives.ipynb", tmp_path_factory.mktemp("p"))
 
 
+@pytest.fixture(scope="module")
+def pages(page: Path) -> list[Path]:
+    """01 (formulas) and 02 (drawings and the backward player), in one folder."""
+    return [page, execute.export_html(NOTEBOOKS_DIR / "02_value_and_backprop.ipynb", page.parent)]
+
+
 def test_a_web_page_loads_mathjax_from_beside_it(page):
     html = page.read_text(encoding="utf-8")
     (src,) = re.findall(r'<script src="([^"]*MathJax[^"]*)"', html)
@@ -134,3 +144,90 @@ def test_a_web_page_renders_its_formulas_without_a_network(page):
     assert "Math Processing Error" not in dom
     typeset = re.findall(r'class="MathJax(?:_Display)?"', dom)
     assert len(typeset) > 10, "the formulas were left as raw LaTeX"
+
+
+CHROMEDRIVER = shutil.which("chromedriver")
+WAIT = 60.0  # seconds any one thing may take on a busy machine
+
+
+def wait_for(what: str, condition: Callable[[], Any], timeout: float = WAIT) -> Any:
+    """Poll `condition` until it is truthy; fail naming `what` after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > end:
+            pytest.fail(f"waited {timeout:.0f} s for {what}")
+        time.sleep(0.1)
+    return value
+
+
+@pytest.fixture(scope="module")
+def offline_browser() -> Iterator[Any]:
+    """Headless Chromium whose every network request fails (a proxy nothing answers),
+    logging each request the page makes."""
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="the test extra installs it")
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.TemporaryDirectory()
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--proxy-server=127.0.0.1:9", "--window-size=1200,2400",
+        f"--user-data-dir={profile.name}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        profile.cleanup()
+
+
+def requests_of(driver: Any) -> list[str]:
+    """Every address the page asked for since the log was last read: those the browser
+    began to fetch, and those its resource timing recorded."""
+    urls = [
+        message["params"]["request"]["url"]
+        for message in (json.loads(e["message"])["message"] for e in driver.get_log("performance"))
+        if message["method"] == "Network.requestWillBeSent"
+    ]
+    return urls + driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["01_derivatives", "02_value_and_backprop"])
+def test_a_web_page_asks_for_nothing_outside_its_folder(pages, offline_browser, which):
+    driver, page = offline_browser, pages[which]
+    driver.get("about:blank")
+    driver.get_log("performance"), driver.get_log("browser")  # forget earlier pages
+    driver.get(page.as_uri())
+    wait_for("MathJax to load", lambda: driver.execute_script(
+        "return !!(window.MathJax && MathJax.isReady)"))
+    driver.execute_async_script("MathJax.Hub.Queue(arguments[0])")  # typesetting finished
+    folder = page.parent.as_uri() + "/"
+    # data: addresses are the page's own bytes (its pictures), not requests
+    outside = [u for u in requests_of(driver) if not u.startswith((folder, "data:"))]
+    assert not outside, f"{page.name} asks for addresses outside its folder: {outside}"
+    errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"{page.name}: console errors: {errors}"
+    assert driver.execute_script("return document.querySelectorAll('.MathJax_Error').length") == 0
+    shown = driver.execute_script(
+        "return [...document.images].map(i => i.complete && i.naturalWidth > 0)"
+    )
+    assert shown and all(shown), f"{page.name}: {shown.count(False)} of {len(shown)} pictures blank"
+    players = driver.execute_script(
+        "return [...document.querySelectorAll('[id^=gradstep-player-]')]"
+    )
+    for player in players:  # its inline script ran: one frame shown, the next a click away
+        visible = "return [...arguments[0].querySelectorAll('.gs-step')].map(s => s.offsetParent !== null)"
+        assert driver.execute_script(visible, player)[:2] == [True, False]
+        player.find_element("css selector", "button[data-go='1']").click()
+        assert driver.execute_script(visible, player)[:2] == [False, True]
+    assert len(players) == (2 if page.stem.startswith("02") else 0)
