@@ -10,7 +10,8 @@ colours): the notebooks stay small, and every viewer still shows every picture.
     ./run refresh-notebooks --html DIR [NAME.ipynb ...]
 
 writes the notebooks as they are (without running them) as web pages in DIR,
-with a copy of MathJax beside them, so the formulas render offline too.
+with a copy of MathJax beside them: each page fetches nothing from outside DIR,
+so it reads (formulas included) offline.
 """
 
 from __future__ import annotations
@@ -29,8 +30,13 @@ from nbclient import NotebookClient
 HERE = Path(__file__).resolve().parent
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe,fonts-shipped"
 # The package ships MathJax's STIX web fonts only: say so, or MathJax asks for TeX fonts.
+# Its stand-in "blank" font (to measure with) loads from about:blank, which a page opened
+# from a file may not fetch: a local() font that no one has is the same blank, unfetched.
 FONTS_SHIPPED = """MathJax.Hub.Config({
-  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+  "HTML-CSS": {
+    availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
+    styles: {"@font-face": {"font-family": "MathJax_Blank", src: "local('MathJax_Blank')"}}
+  },
   SVG: {font: "STIX-Web"}
 });
 MathJax.Ajax.loadComplete("[MathJax]/config/fonts-shipped.js");

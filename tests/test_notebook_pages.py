@@ -225,8 +225,8 @@ def test_a_web_page_asks_for_nothing_outside_its_folder(pages, offline_browser, 
     players = driver.execute_script(
         "return [...document.querySelectorAll('[id^=gradstep-player-]')]"
     )
+    visible = "return [...arguments[0].querySelectorAll('.gs-step')].map(s => !!s.offsetParent)"
     for player in players:  # its inline script ran: one frame shown, the next a click away
-        visible = "return [...arguments[0].querySelectorAll('.gs-step')].map(s => s.offsetParent !== null)"
         assert driver.execute_script(visible, player)[:2] == [True, False]
         player.find_element("css selector", "button[data-go='1']").click()
         assert driver.execute_script(visible, player)[:2] == [False, True]
