@@ -113,7 +113,7 @@ def _paren(v: Value, text: str, parent: str, right: bool) -> str:
     if not mine:
         return text  # a name, a number or a function call binds tightest
     theirs = OPS[parent].precedence
-    needed = mine < theirs or (mine == theirs and (right or parent == "**"))
+    needed = mine < theirs or (mine == theirs and (right or OPS[parent].right_associative))
     return f"({text})" if needed else text
 
 

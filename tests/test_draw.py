@@ -193,6 +193,10 @@ def test_names_say_what_computed_a_node():
     assert name(x * w) == "x×w"
     assert name((x * w + 1).tanh()) == "tanh(x×w+1)"
     assert name(-x) == "−x"
+    a, b, c = Value(1.5, label="a"), Value(2.0, label="b"), Value(0.5, label="c")
+    assert name(a**b**c) == "a^(b^c)" and name((a**b) ** c) == "(a^b)^c"  # both grouped
+    assert name(-(a**b) + c) == "−(a^b)+c" and name((-a) ** 2 * c) == "(−a)^2×c"
+    assert name(a - (b - c)) == "a−(b−c)" and name((a + b) ** (c * a)) == "(a+b)^(c×a)"
     long = x
     for _ in range(13):
         long = long * x
