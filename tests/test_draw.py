@@ -207,6 +207,21 @@ def test_names_say_what_computed_a_node():
     assert name(deep) == f"(+ = {number(deep.data)})"  # no recursion into a deep graph
 
 
+@pytest.mark.parametrize(
+    "options", [{}, {"color_by_grad": True}, {"collapse": "neuron"}, {"collapse": "layer"}]
+)
+def test_a_grad_set_to_none_is_drawn_as_a_grad_of_0_before_backward(options):
+    def drawn(grad):
+        model = nn.MLP(2, [3, 1], seed=0)
+        x = Value(0.5, label="x")
+        loss = (model([x, 0.5]) - 1.0) ** 2
+        for p in [x, *model.parameters()]:
+            p.grad = grad  # `zero_grad(set_to_none=True)`'s habit: no gradient yet
+        return draw_graph(loss, **options).source, nn.draw_network(model).source
+
+    assert drawn(None) == drawn(0.0)
+
+
 def test_max_nodes_refuses_big_graphs_and_says_what_to_do():
     model = nn.MLP(2, [32, 32, 1], seed=0)
     loss = (model([0.5, 0.5]) - 1.0) ** 2
