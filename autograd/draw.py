@@ -101,6 +101,19 @@ def _expression(v: Value, budget: int) -> str | None:
     return text if len(text) <= budget else None
 
 
+def grad_of(v: Value) -> float:
+    """`v.grad`, with None (what `p.grad = None` leaves: no gradient yet) read as 0.0,
+    as backward() reads it: a drawing before any backward pass shows 0.
+
+    Example:
+        >>> v = Value(1.0); v.grad = None
+        >>> grad_of(v)
+        0.0
+    """
+    grad: float | None = v.grad
+    return 0.0 if grad is None else grad
+
+
 def _symbol(op: str) -> str:
     """How drawings write an op: its record's symbol (× for *, Σ for total, tanh...)."""
     record = OPS.get(op)
@@ -113,7 +126,7 @@ def _paren(v: Value, text: str, parent: str, right: bool) -> str:
     if not mine:
         return text  # a name, a number or a function call binds tightest
     theirs = OPS[parent].precedence
-    needed = mine < theirs or (mine == theirs and (right or parent == "**"))
+    needed = mine < theirs or (mine == theirs and (right or OPS[parent].right_associative))
     return f"({text})" if needed else text
 
 
@@ -359,13 +372,13 @@ def draw_graph(
         color_by_grad=color_by_grad,
     )
     picture.group_ids = {g: f"g{i}" for i, g in enumerate(members, start=1)}
-    grads = [abs(n.grad) for n in singles if picture.kind(n) != "constant"]
-    grads += [abs(p.grad) for vs in members.values() for p in vs if not p.inputs]
+    grads = [abs(grad_of(n)) for n in singles if picture.kind(n) != "constant"]
+    grads += [abs(grad_of(p)) for vs in members.values() for p in vs if not p.inputs]
     picture.largest = max(grads, default=0.0)  # the top of the colour scale
     for g, vs in members.items():
         picture.group_box(g, vs, grouping)
     picture.keep_in_order(list(members), grouping)
-    texts = [number(n.data) for n in singles] + [number(n.grad) for n in singles]
+    texts = [number(n.data) for n in singles] + [number(grad_of(n)) for n in singles]
     width = int(max([len(t) for t in texts] + [frame.cell_chars if frame else 0, 4]) * 6 + 8)
     for v in singles:
         view = frame.views.get(v, NOT_REACHED) if frame is not None else None
@@ -502,8 +515,8 @@ class _Picture:
             return
         fill = {"parameter": PARAMETER, "input": INPUT}.get(kind, COMPUTED)
         if self.color_by_grad and (view is None or view.state == "final"):
-            fill = grad_color(abs(v.grad), self.largest)
-        grad_text, grad_colour = number(v.grad), "black"
+            fill = grad_color(abs(grad_of(v)), self.largest)
+        grad_text, grad_colour = number(grad_of(v)), "black"
         if view is not None:
             grad_text = "" if view.grad is None else number(view.grad)
             grad_colour = {"changed": CURRENT, "partial": PARTIAL}.get(view.state, "black")
@@ -525,20 +538,20 @@ class _Picture:
             margin="0.02",
             penwidth="3",
             color=CURRENT if outlined else "white",  # an outline that takes no room when off
-            tooltip=f"{name(v)}: {kind}, data {number(v.data)}, grad {number(v.grad)}",
+            tooltip=f"{name(v)}: {kind}, data {number(v.data)}, grad {number(grad_of(v))}",
         )
 
     def group_box(self, g: str, members: list[Value], grouping: Grouping | None) -> None:
         """One box for a group: what the grouping says of it, or for the inputs, how
         many they are and the largest of their grads."""
         if g == INPUTS or grouping is None:
-            biggest = max(members, key=lambda v: abs(v.grad))
+            biggest = max(members, key=lambda v: abs(grad_of(v)))
             title = f"inputs {members[0].label}..{members[-1].label}"
             rows = [
                 ("values", str(len(members))),
-                ("largest grad", f"{number(biggest.grad)} ({biggest.label})"),
+                ("largest grad", f"{number(grad_of(biggest))} ({biggest.label})"),
             ]
-            fill = grad_color(abs(biggest.grad), self.largest) if self.color_by_grad else INPUT
+            fill = grad_color(abs(grad_of(biggest)), self.largest) if self.color_by_grad else INPUT
             self._box(g, title, rows, fill)
             return
         box = grouping.box(g, members)

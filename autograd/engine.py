@@ -89,8 +89,11 @@ class Value:
     _walk: object
     _uses: int
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, label: str = "", _op: object = None) -> None:
         """A leaf holding `data` (any finite real number, stored as a float), named `label`.
+
+        `_op` is there only to catch micrograd's `Value(data, _children, _op)` with a
+        message saying what to do: a Value made from others comes from an operation.
 
         Example:
             >>> Value(3, label="x")
@@ -98,8 +101,9 @@ class Value:
         """
         self.data = as_float(data, "Value")
         self.grad = 0.0
-        if not isinstance(label, str):
-            if isinstance(label, (tuple, set, list)):  # micrograd's Value(data, _children, _op)
+        if not isinstance(label, str) or _op is not None:
+            # micrograd's Value(data, _children) or Value(data, _children, _op)
+            if _op is not None or isinstance(label, (tuple, set, list)):
                 raise TypeError(
                     "Value(data, label): the second argument is a label; Values made from "
                     "others come from operations (a + b, a * b, a.tanh()), which record "

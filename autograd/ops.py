@@ -53,6 +53,8 @@ class Op:
     - `overflow(*input_values)`: the message when the result is too large for a float;
     - `symbol`, `precedence`: how drawings print it (precedence 0: as a function
       call `symbol(x)`; higher binds tighter, e.g. + 1, * 2, unary minus 3, ** 4);
+      `right_associative`: a chain groups from the right, `a ** b ** c` is
+      `a ** (b ** c)` (drawings and generated code parenthesise by it);
     - `code(*operands)`: the expression the generator writes, when not `forward`;
       `form`: "sum" or "weighted_sum" for the n-ary sums, written as the engine
       sums (in order, in chunks of lines);
@@ -78,6 +80,7 @@ class Op:
         "overflow",
         "precedence",
         "propagates",
+        "right_associative",
         "silent_overflow",
         "symbol",
     )
@@ -92,6 +95,7 @@ class Op:
         overflow: Callable[..., str] | None = None,
         symbol: str = "",
         precedence: int = 0,
+        right_associative: bool = False,
         code: Callable[..., Any] | None = None,
         form: str = "expression",
         silent_overflow: bool = False,
@@ -104,6 +108,7 @@ class Op:
         self.overflow = overflow or _overflowed(name, precedence)
         self.symbol = symbol or name
         self.precedence = precedence
+        self.right_associative = right_associative
         by_name = _in_math(forward)
         self.code = code or (_called_by_name(forward) if by_name else forward)
         self.helpers: dict[str, Callable[..., Any]] = {forward.__name__: forward} if by_name else {}
@@ -275,6 +280,7 @@ define(
         check=_power_domain,
         symbol="^",
         precedence=4,
+        right_associative=True,
         code=_power_code,
         overflow=lambda a, b: (
             f"'**' overflows: {a.data!r} ** {b.data!r} is larger than a float can hold{where(a)}"

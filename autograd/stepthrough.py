@@ -134,7 +134,7 @@ def backward_steps(root: Value, grad: float = 1.0) -> Iterator[BackwardStep]:
     order = topological_order(root)
     order.reverse()
     for node in order:
-        if node.inputs:
+        if node.inputs or node.grad is None:  # None: `p.grad = None`, no gradient yet
             node.grad = 0.0
     seed = float(grad)
     root.grad += seed

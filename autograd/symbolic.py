@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from autograd.engine import Number
-from autograd.ops import DERIVATIVES, Constant
+from autograd.ops import DERIVATIVES, OPS, Constant
 
 __all__ = [
     "ATOM",
@@ -99,8 +99,8 @@ class Code:
 
     def _binary(self, op: str, level: int, other: object, reflected: bool = False) -> Code:
         left, right = (as_code(other), self) if reflected else (self, as_code(other))
-        if op == "**":  # right-associative, and binds tighter than a unary minus on its left
-            wrap_left, wrap_right = left.level <= POW, right.level < UNARY
+        if OPS[op].right_associative:  # `**`: binds tighter than a unary minus on its left
+            wrap_left, wrap_right = left.level <= level, right.level < UNARY
         else:  # left-associative; float + and * are not associative either
             wrap_left, wrap_right = left.level < level, right.level <= level
         text = f"{_wrap(left, wrap_left)} {op} {_wrap(right, wrap_right)}"

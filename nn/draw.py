@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value
-from autograd.draw import BORDER, FONT, GROUPINGS, INPUT, PAGE, GroupBox, is_parameter, number
+from autograd.draw import (
+    BORDER,
+    FONT,
+    GROUPINGS,
+    INPUT,
+    PAGE,
+    GroupBox,
+    grad_of,
+    is_parameter,
+    number,
+)
 from autograd.render import Drawing, new_digraph
 from nn.module import ACTIVATIONS, MLP, Layer
 
@@ -118,7 +128,7 @@ class _Style:
         return self.row < 0.7  # one line per neuron instead of two
 
     def amount(self, p: Value) -> float:
-        return float(p.grad if self.show == "grad" else p.data)
+        return float(grad_of(p) if self.show == "grad" else p.data)
 
     def shown(self, x: float) -> str:  # rounding noise (5e-18 beside 0.2) reads as 0
         return number(0.0 if abs(x) < 1e-9 * self.largest else x)
@@ -237,11 +247,11 @@ class NeuronGrouping:
         activation = ops[-1] if ops and ops[-1] in ACTIVATIONS else "linear"
         rows: list[tuple[str, str]] = []
         if self.level == "neuron":
-            rows += [("output", number(out.data)), ("its grad", number(out.grad))]
+            rows += [("output", number(out.data)), ("its grad", number(grad_of(out)))]
         else:
             rows.append(("neurons", str(len({p.label.rsplit(".", 1)[0] for p in params}))))
         rows += _parameter_grad_rows(params, group)
-        return GroupBox(f"{self.level} {group} ({activation})", rows, [p.grad for p in params])
+        return GroupBox(f"{self.level} {group} ({activation})", rows, [grad_of(p) for p in params])
 
 
 def _natural_key(label: str) -> list[Any]:
@@ -265,10 +275,10 @@ def _parameter_grad_rows(params: list[Value], group: str) -> list[tuple[str, str
     for kind in ("w", "b"):
         some = [p for p in params if short(p).split(".")[-1].startswith(kind)]
         if len(some) <= 3:
-            rows += [(f"grad {short(p)}", number(p.grad)) for p in some]
+            rows += [(f"grad {short(p)}", number(grad_of(p))) for p in some]
         else:
-            big = max(some, key=lambda p: abs(p.grad))
-            rows.append((f"largest grad {kind}", f"{number(big.grad)} ({short(big)})"))
+            big = max(some, key=lambda p: abs(grad_of(p)))
+            rows.append((f"largest grad {kind}", f"{number(grad_of(big))} ({short(big)})"))
     return rows
 
 

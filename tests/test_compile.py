@@ -193,6 +193,30 @@ def test_each_rule_printed_as_code_evaluates_to_the_rule_itself(op):
         assert tuple(eval(c, scope) for c in code) == expected, (op, point, code)
 
 
+def test_generated_code_parenthesises_only_where_python_would_regroup():
+    a, b, c = Code("a"), Code("b"), Code("c")
+    cases = {  # the grouping meant, as a function of numbers -> the code written for it
+        "a ** b ** c": lambda a, b, c: a ** (b**c),
+        "(a ** b) ** c": lambda a, b, c: (a**b) ** c,
+        "-a ** b": lambda a, b, c: -(a**b),
+        "(-a) ** b": lambda a, b, c: (-a) ** b,
+        "a ** -b": lambda a, b, c: a ** (-b),
+        "(a * b) ** c": lambda a, b, c: (a * b) ** c,
+        "a ** (b * c)": lambda a, b, c: a ** (b * c),
+        "a - (b - c)": lambda a, b, c: a - (b - c),
+        "a / (b / c)": lambda a, b, c: a / (b / c),
+        "a - b - c": lambda a, b, c: (a - b) - c,
+    }
+    point = {"a": 1.7, "b": 2.3, "c": 0.6}
+    for text, meant in cases.items():
+        assert str(meant(a, b, c)) == text
+        assert eval(text, {}, point) == meant(**point)  # Python reads it as meant
+    source = compile(lambda a, b, c: -(a**2) + (-a) ** 2 * c**b**c, 1.5, 2.0, 0.5).source
+    assert "v2 = -v1" in source and "v4 = v3 ** 2.0" in source and "v6 = power(c, v5)" in source
+    assert "grad_c = 0.0 if v5 == 0.0 else grad_v6 * (v5 * c ** (v5 - 1.0))" in source
+    assert "grad_v3 = grad_v4 * (2.0 * v3 ** 1.0)" in source
+
+
 def test_source_reads_like_the_chain_rule_and_is_short():
     x, w, b = 2.0, -3.0, 1.0
     compiled = compile(lambda x, w, b: (x * w + b).tanh(), x, w, b)

@@ -193,6 +193,10 @@ def test_names_say_what_computed_a_node():
     assert name(x * w) == "x×w"
     assert name((x * w + 1).tanh()) == "tanh(x×w+1)"
     assert name(-x) == "−x"
+    a, b, c = Value(1.5, label="a"), Value(2.0, label="b"), Value(0.5, label="c")
+    assert name(a**b**c) == "a^(b^c)" and name((a**b) ** c) == "(a^b)^c"  # both grouped
+    assert name(-(a**b) + c) == "−(a^b)+c" and name((-a) ** 2 * c) == "(−a)^2×c"
+    assert name(a - (b - c)) == "a−(b−c)" and name((a + b) ** (c * a)) == "(a+b)^(c×a)"
     long = x
     for _ in range(13):
         long = long * x
@@ -201,6 +205,21 @@ def test_names_say_what_computed_a_node():
     for _ in range(100_000):
         deep = deep + 1.0
     assert name(deep) == f"(+ = {number(deep.data)})"  # no recursion into a deep graph
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"color_by_grad": True}, {"collapse": "neuron"}, {"collapse": "layer"}]
+)
+def test_a_grad_set_to_none_is_drawn_as_a_grad_of_0_before_backward(options):
+    def drawn(grad):
+        model = nn.MLP(2, [3, 1], seed=0)
+        x = Value(0.5, label="x")
+        loss = (model([x, 0.5]) - 1.0) ** 2
+        for p in [x, *model.parameters()]:
+            p.grad = grad  # `zero_grad(set_to_none=True)`'s habit: no gradient yet
+        return draw_graph(loss, **options).source, nn.draw_network(model).source
+
+    assert drawn(None) == drawn(0.0)
 
 
 def test_max_nodes_refuses_big_graphs_and_says_what_to_do():

@@ -175,6 +175,12 @@ def test_micrograd_constructor_with_children_says_what_to_do():
     a, b = Value(1.0), Value(2.0)
     with pytest.raises(TypeError, match=r"a \+ b.*inputs.*_prev"):
         Value(3.0, (a, b))  # type: ignore[arg-type]
+    for children in [(a, b), {a, b}, [a, b], ()]:  # the three-argument form says the same
+        with pytest.raises(TypeError, match=r"a \+ b.*inputs.*_prev"):
+            Value(3.0, children, "+")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"second argument is a label.*operations"):
+        Value(3.0, "c", "+")
+    assert Value(3.0, "c").label == "c"
 
 
 def test_a_bool_is_refused_with_the_float_hint():

@@ -46,6 +46,14 @@ def test_backward_steps_end_with_the_same_grads_as_backward(seed):
     assert all(last[n].grad == pytest.approx(g, rel=1e-12, abs=1e-15) for n, g in expected.items())
 
 
+def test_the_player_takes_a_grad_of_none_as_no_gradient_yet():
+    x, w = Value(0.5, label="x"), Value(-1.5, label="w")
+    x.grad = w.grad = None
+    backward_player((x * w).tanh())
+    slope = 1.0 - math.tanh(0.5 * -1.5) ** 2  # d tanh(u)/du at u = x*w
+    assert x.grad == pytest.approx(slope * -1.5) and w.grad == pytest.approx(slope * 0.5)
+
+
 def test_a_step_shows_the_product_rule_and_accumulation():
     x = Value(3.0, label="x")
     y = x * x
