@@ -46,10 +46,17 @@ def test_backward_steps_end_with_the_same_grads_as_backward(seed):
     assert all(last[n].grad == pytest.approx(g, rel=1e-12, abs=1e-15) for n, g in expected.items())
 
 
-def test_the_player_takes_a_grad_of_none_as_no_gradient_yet():
+@pytest.mark.parametrize(
+    "replay",
+    [
+        pytest.param(lambda y: list(backward_steps(y)), id="steps"),
+        pytest.param(backward_player, id="player", marks=needs_dot),
+    ],
+)
+def test_the_steps_and_player_take_a_grad_of_none_as_no_gradient_yet(replay):
     x, w = Value(0.5, label="x"), Value(-1.5, label="w")
     x.grad = w.grad = None
-    backward_player((x * w).tanh())
+    replay((x * w).tanh())
     slope = 1.0 - math.tanh(0.5 * -1.5) ** 2  # d tanh(u)/du at u = x*w
     assert x.grad == pytest.approx(slope * -1.5) and w.grad == pytest.approx(slope * 0.5)
 
